@@ -1,0 +1,41 @@
+# Thin wrapper over CMake. The two commands a new user needs: `make run` and `make test`.
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+LISTEN ?= 127.0.0.1:8080
+DATA_DIR ?= ./var
+
+.PHONY: all deps test-deps build run test bench format check-format clean
+
+all: build
+
+deps:
+	bash scripts/install-deps.sh
+
+test-deps:
+	bash scripts/install-deps.sh --test
+	cd tests/shacl && (npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error)
+
+$(BUILD_DIR)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	mkdir -p $(DATA_DIR)
+	$(BUILD_DIR)/kilde serve --demo --listen $(LISTEN) --data-dir $(DATA_DIR)
+
+test: test-deps build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+bench: build
+	bash bench/run.sh
+
+format:
+	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+check-format:
+	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format --dry-run --Werror
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,4 +1,5 @@
 # Writes OUT: a C++ file defining kilde::assets::Find(name) over the FILES given.
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "")
 set(table "")
 set(i 0)

@@ -1,0 +1,42 @@
+// The application: owns the store, the domain services and the router, and
+// answers HTTP requests. The request path: http::Server (server.cc) parses →
+// App::Handle → http::Router → a route in api/*_routes.cc → a domain service
+// (catalog/) → store::CatalogStore (store/sqlite/). Thread safe after construction.
+#pragma once
+
+#include <memory>
+
+#include "catalog/service.h"
+#include "config/config.h"
+#include "http/message.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "store/store.h"
+
+namespace kilde::api {
+
+class App {
+ public:
+  App(config::Config cfg, std::unique_ptr<store::Store> store);
+  http::Response Handle(http::Request& req) { return router_.Dispatch(req); }
+  http::Metrics* metrics() { return &metrics_; }
+  catalog::CatalogService& catalog() { return catalog_; }
+  store::Store& store() { return *store_; }
+  const config::Config& config() const { return cfg_; }
+  // Records the port actually bound (for --listen HOST:0) so that links and RDF
+  // IRIs use it. Call before serving.
+  void SetBoundPort(int port) { cfg_.listen_port = port; }
+
+ private:
+  void AddOpsRoutes();
+  void AddCatalogRoutes();
+  void AddRdfRoutes();
+
+  config::Config cfg_;
+  std::unique_ptr<store::Store> store_;
+  catalog::CatalogService catalog_;
+  http::Metrics metrics_;
+  http::Router router_;
+};
+
+}  // namespace kilde::api

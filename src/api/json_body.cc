@@ -1,0 +1,58 @@
+#include "api/json_body.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace kilde::api {
+namespace {
+std::string MediaType(const std::string& content_type) {
+  std::string mt = content_type.substr(0, content_type.find(';'));
+  mt.erase(std::remove_if(mt.begin(), mt.end(), [](unsigned char c) { return std::isspace(c); }), mt.end());
+  std::transform(mt.begin(), mt.end(), mt.begin(), [](unsigned char c) { return std::tolower(c); });
+  return mt;
+}
+}  // namespace
+
+Result<nlohmann::json> ParseJson(const std::string& text, const std::string& what) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    size_t offset = e.byte == 0 ? 0 : e.byte - 1;
+    offset = std::min(offset, text.size());
+    size_t line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n');
+    size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+    size_t column = offset - (line_start == std::string::npos || offset == 0 ? 0 : line_start + 1) + 1;
+    if (text.empty()) return Status::Invalid(what + " is empty; expected a JSON document");
+    return Status::Invalid(what + " is not valid JSON at byte " + std::to_string(offset) + " (line " +
+                           std::to_string(line) + ", column " + std::to_string(column) +
+                           "): " + std::string(e.what()).substr(std::string(e.what()).find(':') + 2));
+  }
+}
+
+Result<nlohmann::json> ParseJsonBody(const http::Request& req, const std::string& also_accepted) {
+  const std::string ct = req.Header("content-type");
+  const std::string mt = MediaType(ct);
+  if (mt != "application/json" && (also_accepted.empty() || mt != also_accepted)) {
+    return Status(Code::kUnsupported, "Content-Type must be application/json" +
+                                          (also_accepted.empty() ? "" : " or " + also_accepted) +
+                                          (ct.empty() ? " (none was sent)" : ", not " + ct));
+  }
+  return ParseJson(req.body, "the request body");
+}
+
+Result<std::optional<int64_t>> IfMatchVersion(const http::Request& req) {
+  std::string v = req.Header("if-match");
+  if (v.empty() || v == "*") return std::optional<int64_t>();
+  if (v.rfind("W/", 0) == 0) v = v.substr(2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  int64_t n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || p != v.data() + v.size() || n < 1)
+    return Status::Invalid("If-Match must be an ETag from this API, e.g. \"3\"",
+                           {{"If-Match", "invalid_format", "expected a quoted version number"}});
+  return std::optional<int64_t>(n);
+}
+
+std::string Dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+}  // namespace kilde::api

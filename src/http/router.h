@@ -1,0 +1,35 @@
+// Maps (method, path) to a handler. Patterns are literal segments and "{name}"
+// segments, e.g. "/api/v1/datasets/{id}". Registration happens before the server
+// starts; Dispatch is then thread safe (read only).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "http/message.h"
+
+namespace kilde::http {
+
+using Handler = std::function<Response(Request&)>;
+
+class Router {
+ public:
+  void Add(const std::string& method, const std::string& pattern, Handler h);
+  // Runs the matching handler. 404 (JSON) for an unknown path, 405 with `Allow`
+  // for a known path with another method; HEAD is served by GET's handler.
+  // Sets Response::route to the pattern (or "unmatched").
+  Response Dispatch(Request& req) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  static bool Match(const Route& r, const std::vector<std::string>& segs, Params* params);
+  std::vector<Route> routes_;
+};
+
+}  // namespace kilde::http

@@ -1,0 +1,85 @@
+#include "store/sqlite/migrations.h"
+
+#include <string>
+#include <vector>
+
+namespace kilde::store::sqlite {
+namespace {
+
+// Append only: never edit a migration that has shipped.
+const std::vector<std::string>& Migrations() {
+  static const std::vector<std::string> kMigrations = {
+      // 1: catalog resources, their filter columns, themes and references.
+      R"sql(
+CREATE TABLE resources (
+  kind          TEXT NOT NULL,
+  id            TEXT NOT NULL,
+  parent_kind   TEXT,
+  parent_id     TEXT,
+  publisher     TEXT NOT NULL DEFAULT '',
+  status        TEXT NOT NULL DEFAULT '',
+  access_rights TEXT NOT NULL DEFAULT '',
+  created       TEXT NOT NULL,
+  modified      TEXT NOT NULL,
+  version       INTEGER NOT NULL,
+  doc           TEXT NOT NULL,
+  PRIMARY KEY (kind, id),
+  FOREIGN KEY (parent_kind, parent_id) REFERENCES resources (kind, id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX resources_publisher ON resources (kind, publisher, id);
+CREATE INDEX resources_modified ON resources (kind, modified);
+CREATE INDEX resources_parent ON resources (parent_kind, parent_id);
+CREATE TABLE resource_themes (
+  kind  TEXT NOT NULL,
+  id    TEXT NOT NULL,
+  theme TEXT NOT NULL,
+  PRIMARY KEY (kind, id, theme),
+  FOREIGN KEY (kind, id) REFERENCES resources (kind, id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX resource_themes_theme ON resource_themes (kind, theme, id);
+CREATE TABLE resource_refs (
+  kind     TEXT NOT NULL,
+  id       TEXT NOT NULL,
+  ref_kind TEXT NOT NULL,
+  ref_id   TEXT NOT NULL,
+  PRIMARY KEY (kind, id, ref_kind, ref_id),
+  FOREIGN KEY (kind, id) REFERENCES resources (kind, id) ON DELETE CASCADE,
+  FOREIGN KEY (ref_kind, ref_id) REFERENCES resources (kind, id) ON DELETE RESTRICT
+) WITHOUT ROWID;
+CREATE INDEX resource_refs_target ON resource_refs (ref_kind, ref_id);
+)sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+Result<int> Migrate(Connection& c) {
+  KILDE_RETURN_IF_ERROR(
+      c.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)"));
+  KILDE_ASSIGN_OR_RETURN(Statement * q, c.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  if (q->Step() != SQLITE_ROW) return c.Error("read schema version");
+  int current = static_cast<int>(q->Int(0));
+  q->Reset();
+  const int latest = LatestSchemaVersion();
+  if (current > latest) {
+    return Status(Code::kFailedPrecondition,
+                  "the database has schema version " + std::to_string(current) + " but this kilde knows only up to " +
+                      std::to_string(latest) + "; run a newer kilde (refusing to open it)");
+  }
+  for (int v = current + 1; v <= latest; ++v) {
+    KILDE_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(c, true));
+    KILDE_RETURN_IF_ERROR(c.Exec(Migrations()[v - 1]));
+    KILDE_ASSIGN_OR_RETURN(
+        Statement * ins,
+        c.Prepare("INSERT INTO schema_migrations (version, applied) VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))"));
+    ins->Bind(1, static_cast<int64_t>(v));
+    if (ins->Step() != SQLITE_DONE) return c.Error("record migration");
+    KILDE_RETURN_IF_ERROR(tx.Commit());
+  }
+  return latest;
+}
+
+}  // namespace kilde::store::sqlite

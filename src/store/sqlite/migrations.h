@@ -1,0 +1,17 @@
+// Versioned schema migrations of the SQLite store.
+#pragma once
+
+#include "base/status.h"
+#include "store/sqlite/db.h"
+
+namespace kilde::store::sqlite {
+
+// Highest schema version this binary knows.
+int LatestSchemaVersion();
+
+// Applies every migration newer than the database's version, each in its own
+// transaction. Refuses (kFailedPrecondition) a database whose version is newer
+// than LatestSchemaVersion(). Returns the resulting version.
+Result<int> Migrate(Connection& c);
+
+}  // namespace kilde::store::sqlite

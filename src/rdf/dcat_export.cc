@@ -9,9 +9,6 @@
 namespace kilde::rdf {
 namespace {
 
-using internal::Context;
-using internal::json;
-using internal::Profile;
 using namespace internal;  // NOLINT: the helpers are this file's vocabulary
 
 constexpr std::string_view kEuThemes[] = {"AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL",

@@ -33,8 +33,6 @@ void IndexById(const std::vector<json>& docs, bool published_only, std::map<std:
   }
 }
 
-std::string Segment(std::string_view id) { return std::string(id); }
-
 }  // namespace
 
 const std::string* GetString(const json& doc, std::string_view key) {
@@ -103,16 +101,16 @@ Context::Context(const ExportInput& in) : input(in), base(in.base_url) {
   }
 }
 
-Term Context::DatasetIri(std::string_view id) const { return Iri(base + "/datasets/" + Segment(id)); }
+Term Context::DatasetIri(std::string_view id) const { return Iri(base + "/datasets/" + std::string(id)); }
 Term Context::DistributionIri(std::string_view dataset, std::string_view id) const {
-  return Iri(base + "/datasets/" + Segment(dataset) + "/distributions/" + Segment(id));
+  return Iri(base + "/datasets/" + std::string(dataset) + "/distributions/" + std::string(id));
 }
 Term Context::DataServiceIri(std::string_view id) const {
-  return Iri(base + "/data-services/" + Segment(id));
+  return Iri(base + "/data-services/" + std::string(id));
 }
-Term Context::ConceptIri(std::string_view id) const { return Iri(base + "/concepts/" + Segment(id)); }
+Term Context::ConceptIri(std::string_view id) const { return Iri(base + "/concepts/" + std::string(id)); }
 Term Context::PublicServiceIri(std::string_view id) const {
-  return Iri(base + "/public-services/" + Segment(id));
+  return Iri(base + "/public-services/" + std::string(id));
 }
 
 std::optional<Term> Context::OrganizationIri(std::string_view org_id) const {

@@ -27,7 +27,7 @@ Result<std::string> ToNTriples(const Graph& graph);
 
 // JSON-LD: {"@context": {prefix: namespace, ...}, "@graph": [node, ...]} with one node
 // object per subject (sorted by subject). Keys are CURIEs where a prefix applies, else
-// full IRIs; rdf:type is "@type"; IRIs and blank nodes are {"@id": ...} (full IRIs,
+// full IRIs; rdf:type is "@type" (always an array); IRIs and blank nodes are {"@id": ...} (full IRIs,
 // "_:bN"); language-tagged literals {"@value", "@language"}; typed literals
 // {"@value", "@type"}; plain literals JSON strings. A property with one value holds it
 // directly, with several an array. Pretty-printed with two-space indentation.

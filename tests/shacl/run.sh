@@ -6,7 +6,8 @@
 # For each input catalogue (SOURCE_DIR/demo/catalog.json and this directory's
 # fixture_catalog.json, which uses every field of every kind) it imports the file into
 # a fresh data dir with `kilde catalog import`, exports datasets / concepts /
-# public-services as Turtle and JSON-LD with `kilde catalog export`, and validates
+# public-services as Turtle and JSON-LD (and, to cover every writer, N-Triples and
+# RDF/XML) with `kilde catalog export`, and validates
 #   datasets        against DCAT-AP-NO-shacl_shapes_2.00.ttl
 #   concepts        against SKOS-AP-NO-Begrep-shape_shape_v2.ttl
 #   public-services against CPSV-AP-NO_shacl_shapes_v1.ttl
@@ -63,7 +64,7 @@ declare -A ONTOLOGIES=(
   [concepts]="$DATA/shacl/skos-ap-no-begrep_ontologies.ttl"
   [public-services]="$DATA/shacl/cpsv-ap-no_ontologies.ttl"
 )
-declare -A EXT=([turtle]=ttl [jsonld]=jsonld)
+declare -A EXT=([turtle]=ttl [jsonld]=jsonld [ntriples]=nt [rdfxml]=rdf)
 
 validate() {  # validate LABEL KIND FILE... [--expect-fail first]
   local label=$1 kind=$2
@@ -88,10 +89,10 @@ export_and_validate() {  # export_and_validate NAME INPUT_JSON
   local kind fmt out
   for kind in datasets concepts public-services; do
     local files=()
-    for fmt in turtle jsonld; do
+    for fmt in turtle jsonld ntriples rdfxml; do
       out="$dir/$kind.${EXT[$fmt]}"
       if "$KILDE" catalog export --kind "$kind" --format "$fmt" --data-dir "$dir/data" --out "$out" &&
-          [[ -s "$out" ]]; then
+          [[ -f "$out" ]]; then
         files+=("$out")
       else
         fail "$name: kilde catalog export --kind $kind --format $fmt (no output)"

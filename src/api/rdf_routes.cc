@@ -2,6 +2,7 @@
 // /public-services (CPSV-AP-NO), with content negotiation or ?format=.
 #include "api/app.h"
 #include "api/rdf_render.h"
+#include "base/sha256.h"
 #include "http/error_response.h"
 
 namespace kilde::api {
@@ -27,7 +28,15 @@ void App::AddRdfRoutes() {
       }
       auto body = RenderRdf(catalog_, cfg_, doc, *format);
       if (!body.ok()) return http::FromStatus(body.status());
+      // Harvesters detect change by checksum: a strong ETag of the body lets them skip unchanged data.
+      const std::string etag = "\"" + Sha256Hex(*body).substr(0, 32) + "\"";
       http::Response r;
+      r.headers.emplace_back("ETag", etag);
+      if (req.Header("if-none-match") == etag) {
+        r.status = 304;
+        r.headers.emplace_back("Vary", "Accept");
+        return r;
+      }
       r.content_type = std::string(rdf::MediaType(*format));
       if (*format == rdf::Format::kTurtle) r.content_type += "; charset=utf-8";
       r.headers.emplace_back("Vary", "Accept");

@@ -58,6 +58,8 @@ class CatalogStore {
   virtual ~CatalogStore() = default;
   // kNotFound if absent.
   virtual Result<ResourceRow> Get(const std::string& kind, const std::string& id) = 0;
+  // Rows matching `q`. Like All(), list rows leave `themes` and `refs` empty
+  // (the document holds them); Get() fills them.
   virtual Result<std::vector<ResourceRow>> List(const ListQuery& q) = 0;
   // Every row of a kind, ordered by id (exports).
   virtual Result<std::vector<ResourceRow>> All(const std::string& kind) = 0;

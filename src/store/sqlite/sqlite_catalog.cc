@@ -114,8 +114,6 @@ Result<std::vector<ResourceRow>> SqliteCatalogStore::List(const ListQuery& q) {
   int rc;
   while ((rc = s->Step()) == SQLITE_ROW) out.push_back(ReadRow(*s));
   if (rc != SQLITE_DONE) return Count(c->Error("list"));
-  s->Reset();
-  for (auto& r : out) KILDE_RETURN_IF_ERROR(Count(LoadThemesAndRefs(*c, r)));
   return out;
 }
 

@@ -8,7 +8,6 @@
 #include "catalog/service.h"
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "log/log.h"
 
 namespace kilde::cli {
 namespace {
@@ -30,13 +29,10 @@ int Export(const ExportFlags& f) {
   if (!doc) return Fail(Status::Invalid("unknown --kind '" + f.kind + "'; use datasets, concepts or public-services"));
   auto format = rdf::FormatFromName(f.format);
   if (!format) return Fail(Status::Invalid("unknown --format '" + f.format + "'; use turtle, jsonld, ntriples or rdfxml"));
-  auto cfg = LoadConfig(f.common);
-  if (!cfg.ok()) return Fail(cfg.status());
-  log::Init(cfg->log_level);
-  auto store = store::OpenSqliteStore(cfg->data_dir);
-  if (!store.ok()) return Fail(store.status());
-  catalog::CatalogService catalog(&(*store)->catalog());
-  auto text = api::RenderRdf(catalog, *cfg, *doc, *format);
+  auto opened = OpenStore(f.common);
+  if (!opened.ok()) return Fail(opened.status());
+  catalog::CatalogService catalog(&opened->store->catalog());
+  auto text = api::RenderRdf(catalog, opened->cfg, *doc, *format);
   if (!text.ok()) return Fail(text.status());
   if (!f.out || *f.out == "-") {
     std::cout << *text;
@@ -56,17 +52,14 @@ int Import(const ImportFlags& f) {
   buf << in.rdbuf();
   auto file = api::ParseJson(buf.str(), f.file);
   if (!file.ok()) return Fail(file.status());
-  auto cfg = LoadConfig(f.common);
-  if (!cfg.ok()) return Fail(cfg.status());
-  log::Init(cfg->log_level);
-  auto store = store::OpenSqliteStore(cfg->data_dir);
-  if (!store.ok()) return Fail(store.status());
-  catalog::CatalogService catalog(&(*store)->catalog());
+  auto opened = OpenStore(f.common);
+  if (!opened.ok()) return Fail(opened.status());
+  catalog::CatalogService catalog(&opened->store->catalog());
   auto counts = catalog.Import(*file);
   if (!counts.ok()) return Fail(counts.status());
   std::cout << "imported";
   for (auto it = counts->begin(); it != counts->end(); ++it) std::cout << " " << it.value() << " " << it.key();
-  std::cout << " into " << cfg->data_dir << "\n";
+  std::cout << " into " << opened->cfg.data_dir << "\n";
   return 0;
 }
 

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "log/log.h"
+
 namespace kilde::cli {
 
 void CommonFlags::AddTo(CLI::App* cmd) {
@@ -24,6 +26,14 @@ Result<config::Config> LoadConfig(const CommonFlags& common) {
   if (common.public_url) KILDE_RETURN_IF_ERROR(config::Set(c, "public_url", *common.public_url));
   if (common.log_level) KILDE_RETURN_IF_ERROR(config::Set(c, "log_level", *common.log_level));
   return c;
+}
+
+Result<Opened> OpenStore(const CommonFlags& common) {
+  Opened o;
+  KILDE_ASSIGN_OR_RETURN(o.cfg, LoadConfig(common));
+  log::Init(o.cfg.log_level);
+  KILDE_ASSIGN_OR_RETURN(o.store, store::OpenSqliteStore(o.cfg.data_dir));
+  return o;
 }
 
 int Fail(const Status& s) {

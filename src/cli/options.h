@@ -1,6 +1,7 @@
 // Options shared by the CLI's commands and how they become a config::Config.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -8,6 +9,7 @@
 
 #include "base/status.h"
 #include "config/config.h"
+#include "store/store.h"
 
 namespace kilde::cli {
 
@@ -24,6 +26,14 @@ struct CommonFlags {
 // Defaults, then the config file (flag or KILDE_CONFIG), then KILDE_* variables,
 // then the flags in `common`. Callers apply their own extra flags afterwards with config::Set.
 Result<config::Config> LoadConfig(const CommonFlags& common);
+
+// A loaded config with logging set up and the store it names opened.
+struct Opened {
+  config::Config cfg;
+  std::unique_ptr<store::Store> store;
+};
+// LoadConfig, log::Init, then store::OpenSqliteStore of the configured data dir.
+Result<Opened> OpenStore(const CommonFlags& common);
 
 // Prints "kilde: <message>" and each detail to stderr; returns the exit code 1.
 int Fail(const Status& s);

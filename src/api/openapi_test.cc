@@ -37,7 +37,8 @@ template struct RouterMemberAccess<&App::router_>;
 
 using Json = nlohmann::json;
 
-const std::set<std::string> kOpenApiMethods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
+const std::set<std::string> kOpenApiMethods = {"get",     "put",  "post",  "delete",
+                                               "options", "head", "patch", "trace"};
 
 std::string Lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -102,10 +103,14 @@ class OpenApiTest : public ::testing::Test {
     req.request_id = "openapi-test";
     return app_->Handle(req);
   }
-  http::Response Get(const std::string& path, http::Params query = {}) { return Send("GET", path, std::move(query)); }
+  http::Response Get(const std::string& path, http::Params query = {}) {
+    return Send("GET", path, std::move(query));
+  }
 
   // (method, pattern) as registered, e.g. ("GET", "/api/v1/datasets/{id}").
-  std::vector<std::pair<std::string, std::string>> Routes() const { return ((*app_).*AppRouterMember()).Routes(); }
+  std::vector<std::pair<std::string, std::string>> Routes() const {
+    return ((*app_).*AppRouterMember()).Routes();
+  }
 
   // Follows a local "$ref" ("#/components/...") if `j` is one.
   const Json& Resolve(const Json& j) const {
@@ -147,17 +152,19 @@ TEST_F(OpenApiTest, RouterHasRoutes) {
   // Guards the checks below against an empty route table.
   const auto routes = Routes();
   EXPECT_GE(routes.size(), 40u);
-  EXPECT_NE(std::find(routes.begin(), routes.end(), std::make_pair(std::string("GET"), std::string("/catalog"))),
-            routes.end());
+  EXPECT_NE(
+      std::find(routes.begin(), routes.end(), std::make_pair(std::string("GET"), std::string("/catalog"))),
+      routes.end());
 }
 
 TEST_F(OpenApiTest, EveryRouteIsDocumented) {
   const Json& paths = doc_["paths"];
   for (const auto& [method, pattern] : Routes()) {
-    ASSERT_TRUE(paths.contains(pattern)) << "route " << method << " " << pattern
-                                         << " is missing from docs/openapi.json paths";
+    ASSERT_TRUE(paths.contains(pattern))
+        << "route " << method << " " << pattern << " is missing from docs/openapi.json paths";
     EXPECT_TRUE(paths[pattern].contains(Lower(method)))
-        << "route " << method << " " << pattern << " is not documented (no '" << Lower(method) << "' operation)";
+        << "route " << method << " " << pattern << " is not documented (no '" << Lower(method)
+        << "' operation)";
   }
 }
 
@@ -170,12 +177,14 @@ TEST_F(OpenApiTest, EveryDocumentedOperationIsRouted) {
       if (!kOpenApiMethods.count(key)) continue;
       any = true;
       std::string method = key;
-      std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-      EXPECT_TRUE(routes.count({method, path})) << "docs/openapi.json documents " << method << " " << path
-                                                << " but the router has no such route";
+      std::transform(method.begin(), method.end(), method.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      EXPECT_TRUE(routes.count({method, path}))
+          << "docs/openapi.json documents " << method << " " << path << " but the router has no such route";
       // And the router really sends a request for it to that route.
       http::Response r = Send(method, Concrete(path));
-      EXPECT_EQ(r.route, path) << method << " " << Concrete(path) << " answered " << r.status << " " << r.body;
+      EXPECT_EQ(r.route, path) << method << " " << Concrete(path) << " answered " << r.status << " "
+                               << r.body;
     }
     EXPECT_TRUE(any) << path << " has no operations";
   }
@@ -189,7 +198,8 @@ TEST_F(OpenApiTest, PathParametersMatchPlaceholders) {
       for (const auto& p : Parameters(path, key))
         if (p.value("in", "") == "path") {
           declared.insert(p.value("name", ""));
-          EXPECT_TRUE(p.value("required", false)) << path << " " << key << ": path parameter must be required";
+          EXPECT_TRUE(p.value("required", false))
+              << path << " " << key << ": path parameter must be required";
         }
       EXPECT_EQ(declared, Placeholders(path)) << key << " " << path;
     }
@@ -232,7 +242,8 @@ TEST_F(OpenApiTest, ReferencesResolveAndOperationIdsAreUnique) {
     if (j.is_object()) {
       if (j.contains("$ref") && j["$ref"].is_string()) {
         const std::string ref = j["$ref"].get<std::string>();
-        if (ref.rfind("#/", 0) != 0 || !doc_.contains(Json::json_pointer(ref.substr(1)))) dangling.push_back(ref);
+        if (ref.rfind("#/", 0) != 0 || !doc_.contains(Json::json_pointer(ref.substr(1))))
+          dangling.push_back(ref);
       }
       for (const auto& [k, v] : j.items()) walk(v);
     } else if (j.is_array()) {
@@ -259,7 +270,8 @@ TEST_F(OpenApiTest, ComponentsCoverResourcesAndErrors) {
   for (const char* s : {"Organization", "Dataset", "Distribution", "DataService", "Concept", "PublicService",
                         "LangText", "LangList", "ContactPoint", "LawRef", "ListPage", "Error"})
     EXPECT_TRUE(c.at("schemas").contains(s)) << "schema " << s;
-  for (const char* p : {"Limit", "Cursor", "IfMatch", "Format"}) EXPECT_TRUE(c.at("parameters").contains(p)) << p;
+  for (const char* p : {"Limit", "Cursor", "IfMatch", "Format"})
+    EXPECT_TRUE(c.at("parameters").contains(p)) << p;
 
   // Every error response documents the body the server sends.
   std::set<std::string> statuses;
@@ -277,7 +289,8 @@ TEST_F(OpenApiTest, ComponentsCoverResourcesAndErrors) {
   ASSERT_EQ(r.status, 404);
   Json err = Json::parse(r.body);
   const Json& props = c.at("schemas").at("Error").at("properties").at("error").at("properties");
-  for (const auto& [k, v] : err["error"].items()) EXPECT_TRUE(props.contains(k)) << "undocumented error member " << k;
+  for (const auto& [k, v] : err["error"].items())
+    EXPECT_TRUE(props.contains(k)) << "undocumented error member " << k;
   EXPECT_EQ(err["error"].value("code", ""), "not_found");
 }
 

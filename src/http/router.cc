@@ -38,6 +38,13 @@ bool Router::Match(const Route& r, const std::vector<std::string>& segs, Params*
   return true;
 }
 
+std::vector<std::pair<std::string, std::string>> Router::Routes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(routes_.size());
+  for (const auto& r : routes_) out.emplace_back(r.method, r.pattern);
+  return out;
+}
+
 Response Router::Dispatch(Request& req) const {
   const auto segs = Split(req.path);
   std::vector<std::string> allowed;

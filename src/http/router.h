@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "http/message.h"
@@ -20,6 +21,8 @@ class Router {
   // for a known path with another method; HEAD is served by GET's handler.
   // Sets Response::route to the pattern (or "unmatched").
   Response Dispatch(Request& req) const;
+  // The registered routes as (method, pattern), in registration order (for tests and docs).
+  std::vector<std::pair<std::string, std::string>> Routes() const;
 
  private:
   struct Route {

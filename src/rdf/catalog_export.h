@@ -34,8 +34,8 @@
 namespace kilde::rdf {
 
 struct ExportInput {
-  // Public base URL of this kilde, e.g. "http://127.0.0.1:8080" (a trailing slash is
-  // tolerated and dropped).
+  // Public base URL of this kilde, absolute, e.g. "http://127.0.0.1:8080" (a trailing
+  // slash is tolerated and dropped). All exported resource IRIs start with it.
   std::string base_url;
   // The catalogue itself: {"title": LangText, "description": LangText,
   // "publisher": "<organization id>"}, optionally "contact_point": ContactPoint (used

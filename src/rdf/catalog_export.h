@@ -8,6 +8,7 @@
 //    resource refers to it, a distribution when its dataset is published).
 //  - A reference to a resource that is absent or not published is omitted (e.g. a
 //    published dataset's draft concept, a distribution's draft access service).
+//  - A distribution without a licence of its own carries its dataset's licence.
 //  - Malformed or unknown field values (wrong JSON type, unknown code) are skipped,
 //    never fatal: the input is expected to have passed catalog validation.
 //  - IRIs: <base_url>/datasets/<id>, <base_url>/datasets/<dataset>/distributions/<id>,

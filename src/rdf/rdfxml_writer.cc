@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "rdf/graph.h"
 #include "rdf/vocab.h"
@@ -78,9 +79,26 @@ Result<std::string> ToRdfXml(const Graph& graph) {
   ns_to_prefix[rdf_ns] = "rdf";
   int generated = 0;
 
+  // Graph order, except that each subject's rdf:type triples come first.
+  const std::string rdf_type = rdf_ns + "type";
+  std::vector<const Triple*> ordered;
+  ordered.reserve(graph.size());
+  for (auto it = graph.triples().begin(); it != graph.triples().end();) {
+    auto end = it;
+    while (end != graph.triples().end() && end->subject == it->subject) ++end;
+    for (auto j = it; j != end; ++j) {
+      if (j->predicate.value == rdf_type) ordered.push_back(&*j);
+    }
+    for (auto j = it; j != end; ++j) {
+      if (j->predicate.value != rdf_type) ordered.push_back(&*j);
+    }
+    it = end;
+  }
+
   std::string body;
   const Term* current = nullptr;
-  for (const Triple& t : graph.triples()) {
+  for (const Triple* tp : ordered) {
+    const Triple& t = *tp;
     if (current == nullptr || !(*current == t.subject)) {
       if (current != nullptr) body += "  </rdf:Description>\n";
       current = &t.subject;

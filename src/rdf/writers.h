@@ -33,7 +33,7 @@ Result<std::string> ToNTriples(const Graph& graph);
 // directly, with several an array. Pretty-printed with two-space indentation.
 Result<std::string> ToJsonLd(const Graph& graph);
 
-// RDF/XML: one flat rdf:Description per subject (rdf:about / rdf:nodeID), properties as
+// RDF/XML: one flat rdf:Description per subject (rdf:about / rdf:nodeID; rdf:type first), properties as
 // child elements with rdf:resource / rdf:nodeID / xml:lang / rdf:datatype. Predicates
 // whose IRI cannot be split into namespace + XML name are an error (kInternal).
 Result<std::string> ToRdfXml(const Graph& graph);

@@ -23,6 +23,8 @@ class App {
   catalog::CatalogService& catalog() { return catalog_; }
   store::Store& store() { return *store_; }
   const config::Config& config() const { return cfg_; }
+  // The routes, for introspection (the OpenAPI test checks the document against them).
+  const http::Router& router() const { return router_; }
   // Records the port actually bound (for --listen HOST:0) so that links and RDF
   // IRIs use it. Call before serving.
   void SetBoundPort(int port) { cfg_.listen_port = port; }

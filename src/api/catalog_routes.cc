@@ -6,6 +6,7 @@
 #include "api/app.h"
 #include "api/json_body.h"
 #include "http/error_response.h"
+#include "http/etag.h"
 #include "http/query.h"
 
 namespace kilde::api {
@@ -121,7 +122,7 @@ void App::AddCatalogRoutes() {
       auto doc = catalog_.Get(kind, req.PathParam("id"), req.PathParam("dataset"));
       if (!doc.ok()) return http::FromStatus(doc.status());
       const std::string etag = ETag(*doc);
-      if (req.Header("if-none-match") == etag) {
+      if (http::IfNoneMatchHits(req.Header("if-none-match"), etag)) {
         http::Response r;
         r.status = 304;
         r.headers.emplace_back("ETag", etag);

@@ -4,6 +4,7 @@
 #include "api/rdf_render.h"
 #include "base/sha256.h"
 #include "http/error_response.h"
+#include "http/etag.h"
 
 namespace kilde::api {
 
@@ -32,7 +33,7 @@ void App::AddRdfRoutes() {
       const std::string etag = "\"" + Sha256Hex(*body).substr(0, 32) + "\"";
       http::Response r;
       r.headers.emplace_back("ETag", etag);
-      if (req.Header("if-none-match") == etag) {
+      if (http::IfNoneMatchHits(req.Header("if-none-match"), etag)) {
         r.status = 304;
         r.headers.emplace_back("Vary", "Accept");
         return r;

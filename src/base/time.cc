@@ -21,15 +21,18 @@ bool ValidYmd(int y, int m, int d) {
   return d <= max;
 }
 
-}  // namespace
-
-std::string FormatRfc3339(std::chrono::system_clock::time_point t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+std::string FormatTimeT(std::time_t tt) {
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+}  // namespace
+
+std::string FormatRfc3339(std::chrono::system_clock::time_point t) {
+  return FormatTimeT(std::chrono::system_clock::to_time_t(t));
 }
 
 std::string NowRfc3339() { return FormatRfc3339(std::chrono::system_clock::now()); }
@@ -76,8 +79,8 @@ std::optional<std::string> NormalizeTimestamp(std::string_view s) {
   tm.tm_hour = hh;
   tm.tm_min = mm;
   tm.tm_sec = ss;
-  std::time_t t = timegm(&tm) - offset_min * 60;
-  return FormatRfc3339(std::chrono::system_clock::from_time_t(t));
+  // Through time_t, not system_clock (nanoseconds overflow after 2262).
+  return FormatTimeT(timegm(&tm) - offset_min * 60);
 }
 
 }  // namespace kilde

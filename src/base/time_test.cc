@@ -13,6 +13,9 @@ TEST(Time, NormalizesDatesAndOffsets) {
   EXPECT_EQ(NormalizeTimestamp("2026-11-23"), "2026-11-23T00:00:00Z");
   EXPECT_EQ(NormalizeTimestamp("2026-11-23T18:00:00Z"), "2026-11-23T18:00:00Z");
   EXPECT_EQ(NormalizeTimestamp("2026-11-23T19:00:00.123+01:00"), "2026-11-23T18:00:00Z");
+  // Regression: far-future times once overflowed through system_clock (2999 became 1829).
+  EXPECT_EQ(NormalizeTimestamp("2999-01-01T00:00:00Z"), "2999-01-01T00:00:00Z");
+  EXPECT_EQ(NormalizeTimestamp("9999-12-31T23:59:59Z"), "9999-12-31T23:59:59Z");
   EXPECT_FALSE(NormalizeTimestamp("2026-02-30"));
   EXPECT_FALSE(NormalizeTimestamp("2026-11-23T25:00:00Z"));
   EXPECT_FALSE(NormalizeTimestamp("yesterday"));

@@ -124,7 +124,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Answers a request that could not be read, then closes the connection.
   void SendError(Response r) {
-    request_id_ = RandomHex(8);
+    // The header may have been read (e.g. body too large): keep the client's request id.
+    std::string incoming(parser_->get()["X-Request-Id"]);
+    request_id_ = ValidRequestId(incoming) ? incoming : RandomHex(8);
     r.route = "unmatched";
     Write(std::move(r), "", "", false, false);
   }

@@ -32,10 +32,10 @@ bench: build
 	bash bench/run.sh
 
 format:
-	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+	find src tests bench -path '*/node_modules' -prune -o \( -name '*.h' -o -name '*.cc' \) -print | xargs clang-format -i
 
 check-format:
-	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format --dry-run --Werror
+	find src tests bench -path '*/node_modules' -prune -o \( -name '*.h' -o -name '*.cc' \) -print | xargs clang-format --dry-run --Werror
 
 clean:
 	rm -rf $(BUILD_DIR)

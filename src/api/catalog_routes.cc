@@ -25,12 +25,18 @@ http::Response DocResponse(const nlohmann::json& doc, int status = 200) {
 // Query parameters each list accepts besides limit and cursor.
 std::set<std::string> Filters(Kind k) {
   switch (k) {
-    case Kind::kOrganization: return {"parent", "modified_since"};
-    case Kind::kDataset: return {"publisher", "theme", "access_rights", "status", "modified_since"};
-    case Kind::kDataService: return {"publisher", "access_rights", "status", "modified_since"};
-    case Kind::kConcept: return {"publisher", "status", "modified_since"};
-    case Kind::kPublicService: return {"competent_authority", "publisher", "status", "modified_since"};
-    case Kind::kDistribution: return {"modified_since"};
+    case Kind::kOrganization:
+      return {"parent", "modified_since"};
+    case Kind::kDataset:
+      return {"publisher", "theme", "access_rights", "status", "modified_since"};
+    case Kind::kDataService:
+      return {"publisher", "access_rights", "status", "modified_since"};
+    case Kind::kConcept:
+      return {"publisher", "status", "modified_since"};
+    case Kind::kPublicService:
+      return {"competent_authority", "publisher", "status", "modified_since"};
+    case Kind::kDistribution:
+      return {"modified_since"};
   }
   return {};
 }
@@ -135,7 +141,8 @@ void App::AddCatalogRoutes() {
       if (!if_match.ok()) return http::FromStatus(if_match.status());
       auto body = ParseJsonBody(req);
       if (!body.ok()) return http::FromStatus(body.status());
-      auto doc = catalog_.Replace(kind, req.PathParam("id"), std::move(*body), *if_match, req.PathParam("dataset"));
+      auto doc =
+          catalog_.Replace(kind, req.PathParam("id"), std::move(*body), *if_match, req.PathParam("dataset"));
       if (!doc.ok()) return http::FromStatus(doc.status());
       return DocResponse(*doc);
     });

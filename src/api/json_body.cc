@@ -53,6 +53,8 @@ Result<std::optional<int64_t>> IfMatchVersion(const http::Request& req) {
   return std::optional<int64_t>(n);
 }
 
-std::string Dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+std::string Dump(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 }  // namespace kilde::api

@@ -24,7 +24,6 @@
 namespace kilde::api {
 namespace {
 
-
 using Json = nlohmann::json;
 
 const std::set<std::string> kOpenApiMethods = {"get",     "put",  "post",  "delete",
@@ -98,9 +97,7 @@ class OpenApiTest : public ::testing::Test {
   }
 
   // (method, pattern) as registered, e.g. ("GET", "/api/v1/datasets/{id}").
-  std::vector<std::pair<std::string, std::string>> Routes() const {
-    return app_->router().Routes();
-  }
+  std::vector<std::pair<std::string, std::string>> Routes() const { return app_->router().Routes(); }
 
   // Follows a local "$ref" ("#/components/...") if `j` is one.
   const Json& Resolve(const Json& j) const {

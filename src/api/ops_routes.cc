@@ -13,7 +13,8 @@ void App::AddOpsRoutes() {
   router_.Add("GET", "/readyz", [this](http::Request&) {
     Status s = store_->Ping();
     if (!s.ok()) return http::ErrorResponse(503, "not_ready", "the store is not reachable: " + s.message());
-    return http::JsonResponse(Dump({{"status", "ready"}, {"store", {{"schema_version", store_->schema_version()}}}}));
+    return http::JsonResponse(
+        Dump({{"status", "ready"}, {"store", {{"schema_version", store_->schema_version()}}}}));
   });
   router_.Add("GET", "/metrics", [this](http::Request&) {
     std::string extra = fmt::format(

@@ -29,21 +29,29 @@ std::optional<rdf::Format> NegotiateRdf(std::string_view accept) {
   int order = 0;
   while (std::getline(ss, item, ',')) {
     std::string type = item.substr(0, item.find(';'));
-    type.erase(std::remove_if(type.begin(), type.end(), [](unsigned char c) { return std::isspace(c); }), type.end());
+    type.erase(std::remove_if(type.begin(), type.end(), [](unsigned char c) { return std::isspace(c); }),
+               type.end());
     std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
     double q = 1.0;
     if (auto qp = item.find("q="); qp != std::string::npos) q = std::atof(item.c_str() + qp + 2);
     if (q <= 0) continue;
     ++order;
-    if (type == "text/turtle" || type == "application/x-turtle") choices.push_back({q, order, rdf::Format::kTurtle});
-    else if (type == "application/ld+json" || type == "application/json") choices.push_back({q, order, rdf::Format::kJsonLd});
-    else if (type == "application/n-triples") choices.push_back({q, order, rdf::Format::kNTriples});
-    else if (type == "application/rdf+xml") choices.push_back({q, order, rdf::Format::kRdfXml});
-    else if (type == "*/*" || type == "text/*") choices.push_back({q - 1e-6, order, rdf::Format::kTurtle});
-    else if (type == "application/*") choices.push_back({q - 1e-6, order, rdf::Format::kJsonLd});
+    if (type == "text/turtle" || type == "application/x-turtle")
+      choices.push_back({q, order, rdf::Format::kTurtle});
+    else if (type == "application/ld+json" || type == "application/json")
+      choices.push_back({q, order, rdf::Format::kJsonLd});
+    else if (type == "application/n-triples")
+      choices.push_back({q, order, rdf::Format::kNTriples});
+    else if (type == "application/rdf+xml")
+      choices.push_back({q, order, rdf::Format::kRdfXml});
+    else if (type == "*/*" || type == "text/*")
+      choices.push_back({q - 1e-6, order, rdf::Format::kTurtle});
+    else if (type == "application/*")
+      choices.push_back({q - 1e-6, order, rdf::Format::kJsonLd});
   }
   if (choices.empty()) return std::nullopt;
-  std::stable_sort(choices.begin(), choices.end(), [](const Choice& a, const Choice& b) { return a.q > b.q; });
+  std::stable_sort(choices.begin(), choices.end(),
+                   [](const Choice& a, const Choice& b) { return a.q > b.q; });
   return choices.front().f;
 }
 

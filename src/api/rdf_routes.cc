@@ -18,14 +18,16 @@ void App::AddRdfRoutes() {
       if (auto f = req.Query("format")) {
         format = rdf::FormatFromName(*f);
         if (!format)
-          return http::ErrorResponse(400, "bad_request", "unknown format '" + *f + "'",
-                                     {{"format", "invalid_value", "must be turtle, jsonld, ntriples or rdfxml"}});
+          return http::ErrorResponse(
+              400, "bad_request", "unknown format '" + *f + "'",
+              {{"format", "invalid_value", "must be turtle, jsonld, ntriples or rdfxml"}});
       } else {
         format = NegotiateRdf(req.Header("accept"));
         if (!format)
           return http::ErrorResponse(406, "not_acceptable",
                                      "cannot produce " + req.Header("accept") +
-                                         "; available: text/turtle, application/ld+json, application/n-triples, application/rdf+xml");
+                                         "; available: text/turtle, application/ld+json, "
+                                         "application/n-triples, application/rdf+xml");
       }
       auto body = RenderRdf(catalog_, cfg_, doc, *format);
       if (!body.ok()) return http::FromStatus(body.status());

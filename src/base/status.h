@@ -69,7 +69,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(v_).ok() && "Result built from an OK status");
   }
@@ -103,10 +103,10 @@ class Result {
 }  // namespace kilde
 
 // Propagate a failed Status from an expression returning Status.
-#define KILDE_RETURN_IF_ERROR(expr)  \
-  do {                               \
-    ::kilde::Status _st = (expr);    \
-    if (!_st.ok()) return _st;       \
+#define KILDE_RETURN_IF_ERROR(expr) \
+  do {                              \
+    ::kilde::Status _st = (expr);   \
+    if (!_st.ok()) return _st;      \
   } while (0)
 
 #define KILDE_CONCAT_INNER(a, b) a##b

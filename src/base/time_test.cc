@@ -25,7 +25,8 @@ TEST(Time, NormalizesDatesAndOffsets) {
 }
 
 TEST(Encoding, Base64UrlRoundTrips) {
-  for (const std::string& s : std::vector<std::string>{"", "a", "ab", "abc", "id:x", std::string("\xff\x00\x10", 3)}) {
+  for (const std::string& s :
+       std::vector<std::string>{"", "a", "ab", "abc", "id:x", std::string("\xff\x00\x10", 3)}) {
     auto d = Base64UrlDecode(Base64UrlEncode(s));
     ASSERT_TRUE(d);
     EXPECT_EQ(*d, s);

@@ -9,19 +9,24 @@ namespace kilde::catalog {
 
 enum class Kind { kOrganization, kDataset, kDistribution, kDataService, kConcept, kPublicService };
 
-inline constexpr std::array<Kind, 6> kAllKinds = {Kind::kOrganization, Kind::kDataset,
-                                                  Kind::kDistribution, Kind::kDataService,
-                                                  Kind::kConcept,      Kind::kPublicService};
+inline constexpr std::array<Kind, 6> kAllKinds = {Kind::kOrganization, Kind::kDataset, Kind::kDistribution,
+                                                  Kind::kDataService,  Kind::kConcept, Kind::kPublicService};
 
 // Path segment under /api/v1/ ("organizations", "data-services", ...).
 constexpr std::string_view PathName(Kind k) {
   switch (k) {
-    case Kind::kOrganization: return "organizations";
-    case Kind::kDataset: return "datasets";
-    case Kind::kDistribution: return "distributions";
-    case Kind::kDataService: return "data-services";
-    case Kind::kConcept: return "concepts";
-    case Kind::kPublicService: return "public-services";
+    case Kind::kOrganization:
+      return "organizations";
+    case Kind::kDataset:
+      return "datasets";
+    case Kind::kDistribution:
+      return "distributions";
+    case Kind::kDataService:
+      return "data-services";
+    case Kind::kConcept:
+      return "concepts";
+    case Kind::kPublicService:
+      return "public-services";
   }
   return "";
 }
@@ -29,12 +34,18 @@ constexpr std::string_view PathName(Kind k) {
 // Key in import/demo files and the store's `kind` column ("data_services", ...).
 constexpr std::string_view StoreName(Kind k) {
   switch (k) {
-    case Kind::kOrganization: return "organizations";
-    case Kind::kDataset: return "datasets";
-    case Kind::kDistribution: return "distributions";
-    case Kind::kDataService: return "data_services";
-    case Kind::kConcept: return "concepts";
-    case Kind::kPublicService: return "public_services";
+    case Kind::kOrganization:
+      return "organizations";
+    case Kind::kDataset:
+      return "datasets";
+    case Kind::kDistribution:
+      return "distributions";
+    case Kind::kDataService:
+      return "data_services";
+    case Kind::kConcept:
+      return "concepts";
+    case Kind::kPublicService:
+      return "public_services";
   }
   return "";
 }
@@ -42,12 +53,18 @@ constexpr std::string_view StoreName(Kind k) {
 // Singular English noun for messages ("data service").
 constexpr std::string_view Noun(Kind k) {
   switch (k) {
-    case Kind::kOrganization: return "organization";
-    case Kind::kDataset: return "dataset";
-    case Kind::kDistribution: return "distribution";
-    case Kind::kDataService: return "data service";
-    case Kind::kConcept: return "concept";
-    case Kind::kPublicService: return "public service";
+    case Kind::kOrganization:
+      return "organization";
+    case Kind::kDataset:
+      return "dataset";
+    case Kind::kDistribution:
+      return "distribution";
+    case Kind::kDataService:
+      return "data service";
+    case Kind::kConcept:
+      return "concept";
+    case Kind::kPublicService:
+      return "public service";
   }
   return "";
 }

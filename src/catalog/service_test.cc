@@ -32,12 +32,9 @@ class CatalogServiceTest : public ::testing::Test {
     return {{"id", id}, {"organization_number", orgnr}, {"name", {{"nb", "Org " + id}}}};
   }
   static json Dataset(std::string title) {
-    return {{"title", {{"nb", title}}},
-            {"description", {{"nb", "Beskrivelse"}}},
-            {"publisher", "oslo-kommune"},
-            {"contact_point", {{"email", "post@oslo.kommune.no"}}},
-            {"themes", {"EDUC"}},
-            {"access_rights", "PUBLIC"}};
+    return {{"title", {{"nb", title}}},    {"description", {{"nb", "Beskrivelse"}}},
+            {"publisher", "oslo-kommune"}, {"contact_point", {{"email", "post@oslo.kommune.no"}}},
+            {"themes", {"EDUC"}},          {"access_rights", "PUBLIC"}};
   }
   static bool HasProblem(const Status& s, const std::string& field, const std::string& problem) {
     for (const auto& d : s.details())
@@ -83,7 +80,8 @@ TEST_F(CatalogServiceTest, DuplicateOrganizationNumberAndParentCycleRejected) {
 
 TEST_F(CatalogServiceTest, PatchMergesAndIfMatchGuardsLostUpdates) {
   ASSERT_TRUE(svc_->Create(Kind::kDataset, Dataset("Fritidskort")).ok());
-  auto p = svc_->Patch(Kind::kDataset, "fritidskort", {{"status", "published"}, {"keywords", {{"nb", {"kort"}}}}}, 1);
+  auto p = svc_->Patch(Kind::kDataset, "fritidskort",
+                       {{"status", "published"}, {"keywords", {{"nb", {"kort"}}}}}, 1);
   ASSERT_TRUE(p.ok()) << p.status().message();
   EXPECT_EQ((*p)["status"], "published");
   EXPECT_EQ((*p)["version"], 2);
@@ -97,7 +95,8 @@ TEST_F(CatalogServiceTest, PatchMergesAndIfMatchGuardsLostUpdates) {
 TEST_F(CatalogServiceTest, DistributionsBelongToTheirDataset) {
   ASSERT_TRUE(svc_->Create(Kind::kDataset, Dataset("A")).ok());
   ASSERT_TRUE(svc_->Create(Kind::kDataset, Dataset("B")).ok());
-  auto dist = svc_->Create(Kind::kDistribution, {{"id", "a-csv"}, {"access_url", "https://example.org/a.csv"}}, "a");
+  auto dist =
+      svc_->Create(Kind::kDistribution, {{"id", "a-csv"}, {"access_url", "https://example.org/a.csv"}}, "a");
   ASSERT_TRUE(dist.ok()) << dist.status().message();
   EXPECT_EQ((*dist)["dataset"], "a");
   EXPECT_TRUE(svc_->Get(Kind::kDistribution, "a-csv", "a").ok());
@@ -109,8 +108,7 @@ TEST_F(CatalogServiceTest, DistributionsBelongToTheirDataset) {
 }
 
 TEST_F(CatalogServiceTest, ImportIsAllOrNothingAndNamesEveryProblem) {
-  json file = {{"organizations", {Org("dig", "123456785")}},
-               {"datasets", {Dataset("Ok"), Dataset("Bad")}}};
+  json file = {{"organizations", {Org("dig", "123456785")}}, {"datasets", {Dataset("Ok"), Dataset("Bad")}}};
   file["datasets"][0]["id"] = "ok";
   file["datasets"][0]["publisher"] = "dig";  // defined in the same file
   file["datasets"][1]["id"] = "bad";
@@ -131,7 +129,8 @@ TEST_F(CatalogServiceTest, ImportIsAllOrNothingAndNamesEveryProblem) {
 }
 
 TEST_F(CatalogServiceTest, ListPagesWithOpaqueCursorAndRejectsBadCursor) {
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(svc_->Create(Kind::kDataset, Dataset("D" + std::to_string(i))).ok());
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(svc_->Create(Kind::kDataset, Dataset("D" + std::to_string(i))).ok());
   ListRequest lr;
   lr.kind = Kind::kDataset;
   lr.limit = 2;

@@ -26,9 +26,13 @@ struct ImportFlags {
 
 int Export(const ExportFlags& f) {
   auto doc = api::RdfDocumentFromName(f.kind);
-  if (!doc) return Fail(Status::Invalid("unknown --kind '" + f.kind + "'; use datasets, concepts or public-services"));
+  if (!doc)
+    return Fail(
+        Status::Invalid("unknown --kind '" + f.kind + "'; use datasets, concepts or public-services"));
   auto format = rdf::FormatFromName(f.format);
-  if (!format) return Fail(Status::Invalid("unknown --format '" + f.format + "'; use turtle, jsonld, ntriples or rdfxml"));
+  if (!format)
+    return Fail(
+        Status::Invalid("unknown --format '" + f.format + "'; use turtle, jsonld, ntriples or rdfxml"));
   auto opened = OpenStore(f.common);
   if (!opened.ok()) return Fail(opened.status());
   catalog::CatalogService catalog(&opened->store->catalog());
@@ -58,7 +62,8 @@ int Import(const ImportFlags& f) {
   auto counts = catalog.Import(*file);
   if (!counts.ok()) return Fail(counts.status());
   std::cout << "imported";
-  for (auto it = counts->begin(); it != counts->end(); ++it) std::cout << " " << it.value() << " " << it.key();
+  for (auto it = counts->begin(); it != counts->end(); ++it)
+    std::cout << " " << it.value() << " " << it.key();
   std::cout << " into " << opened->cfg.data_dir << "\n";
   return 0;
 }
@@ -70,7 +75,8 @@ void RegisterCatalog(CLI::App& app, int* exit_code) {
   cat->require_subcommand(1);
 
   auto ex = std::make_shared<ExportFlags>();
-  CLI::App* exc = cat->add_subcommand("export", "Write the published catalog as RDF (DCAT-AP-NO, SKOS-AP-NO, CPSV-AP-NO)");
+  CLI::App* exc = cat->add_subcommand(
+      "export", "Write the published catalog as RDF (DCAT-AP-NO, SKOS-AP-NO, CPSV-AP-NO)");
   ex->common.AddTo(exc);
   exc->add_option("--kind", ex->kind, "datasets (DCAT-AP-NO catalog), concepts or public-services")
       ->capture_default_str();
@@ -81,7 +87,8 @@ void RegisterCatalog(CLI::App& app, int* exit_code) {
   auto im = std::make_shared<ImportFlags>();
   CLI::App* imc = cat->add_subcommand("import", "Import catalog resources from a JSON file (all or nothing)");
   im->common.AddTo(imc);
-  imc->add_option("FILE", im->file, "JSON file: {\"organizations\": [...], \"datasets\": [...], ...}")->required();
+  imc->add_option("FILE", im->file, "JSON file: {\"organizations\": [...], \"datasets\": [...], ...}")
+      ->required();
   imc->callback([im, exit_code] { *exit_code = Import(*im); });
 }
 

@@ -4,7 +4,8 @@
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"kilde — share data between Oslo kommune's agencies: catalog, data products, access and audit"};
+  CLI::App app{
+      "kilde — share data between Oslo kommune's agencies: catalog, data products, access and audit"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every command");
   int exit_code = 0;

@@ -2,12 +2,12 @@
 #include <iostream>
 
 #include "api/app.h"
+#include "api/json_body.h"
 #include "base/assets.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "http/server.h"
 #include "log/log.h"
-#include "api/json_body.h"
 
 namespace kilde::cli {
 namespace {
@@ -62,12 +62,14 @@ int Serve(const ServeFlags& f) {
   opts.idle_timeout_ms = cfg->idle_timeout_ms;
   opts.shutdown_grace_ms = cfg->shutdown_grace_ms;
   opts.workers = cfg->workers;
-  http::Server server(opts, [&app](http::Request& r) { return app.Handle(r); }, app.metrics());
+  http::Server server(
+      opts, [&app](http::Request& r) { return app.Handle(r); }, app.metrics());
   auto port = server.Listen();
   if (!port.ok()) return Fail(port.status());
   app.SetBoundPort(*port);
   std::string host = opts.host.find(':') != std::string::npos ? "[" + opts.host + "]" : opts.host;
-  log::Info("listening", {{"address", host + ":" + std::to_string(*port)}, {"data_dir", cfg->data_dir},
+  log::Info("listening", {{"address", host + ":" + std::to_string(*port)},
+                          {"data_dir", cfg->data_dir},
                           {"version", KILDE_VERSION}});
   std::cout << "kilde listening on http://" << host << ":" << *port << std::endl;
   server.Run();
@@ -79,9 +81,11 @@ int Serve(const ServeFlags& f) {
 
 void RegisterServe(CLI::App& app, int* exit_code) {
   auto flags = std::make_shared<ServeFlags>();
-  CLI::App* cmd = app.add_subcommand("serve", "Run the HTTP server (JSON API, RDF catalog, health and metrics)");
+  CLI::App* cmd =
+      app.add_subcommand("serve", "Run the HTTP server (JSON API, RDF catalog, health and metrics)");
   flags->common.AddTo(cmd);
-  cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 = any free)");
+  cmd->add_option("--listen", flags->listen,
+                  "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 = any free)");
   cmd->add_flag("--demo", flags->demo, "Load the built-in demo catalog if the store has none");
   cmd->callback([flags, exit_code] { *exit_code = Serve(*flags); });
 }

@@ -36,7 +36,8 @@ Setter Num(T Config::*field, long long min, long long max, const std::string& ke
 
 Status SetListen(Config& c, const std::string& v) {
   auto colon = v.rfind(':');
-  if (colon == std::string::npos || colon == 0) return Bad("listen", v, "expected HOST:PORT, e.g. 127.0.0.1:8080");
+  if (colon == std::string::npos || colon == 0)
+    return Bad("listen", v, "expected HOST:PORT, e.g. 127.0.0.1:8080");
   int port = 0;
   std::string ps = v.substr(colon + 1);
   auto [p, ec] = std::from_chars(ps.data(), ps.data() + ps.size(), port);
@@ -55,9 +56,12 @@ const std::vector<std::pair<std::string, Setter>>& Table() {
       {"data_dir", Str(&Config::data_dir)},
       {"demo",
        [](Config& c, const std::string& v) {
-         if (v == "true" || v == "1") c.demo = true;
-         else if (v == "false" || v == "0") c.demo = false;
-         else return Bad("demo", v, "expected true or false");
+         if (v == "true" || v == "1")
+           c.demo = true;
+         else if (v == "false" || v == "0")
+           c.demo = false;
+         else
+           return Bad("demo", v, "expected true or false");
          return Status::Ok();
        }},
       {"public_url",
@@ -92,7 +96,8 @@ const std::vector<std::pair<std::string, Setter>>& Table() {
 
 std::string EnvName(const std::string& key) {
   std::string e = "KILDE_";
-  for (char ch : key) e.push_back(ch == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+  for (char ch : key)
+    e.push_back(ch == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
   return e;
 }
 
@@ -130,9 +135,12 @@ Status ApplyFile(Config& c, const std::string& path) {
     if (!result.ok()) return;
     auto apply = [&](const std::string& key, const toml::node& n) {
       std::string text;
-      if (auto s = n.value<std::string>(); s && n.is_string()) text = *s;
-      else if (n.is_integer()) text = std::to_string(*n.value<int64_t>());
-      else if (n.is_boolean()) text = *n.value<bool>() ? "true" : "false";
+      if (auto s = n.value<std::string>(); s && n.is_string())
+        text = *s;
+      else if (n.is_integer())
+        text = std::to_string(*n.value<int64_t>());
+      else if (n.is_boolean())
+        text = *n.value<bool>() ? "true" : "false";
       else {
         result = Status::Invalid("config file " + path + " line " + std::to_string(n.source().begin.line) +
                                  ": setting " + key + " must be a string, integer or boolean");
@@ -140,8 +148,8 @@ Status ApplyFile(Config& c, const std::string& path) {
       }
       Status s = Set(c, key, text);
       if (!s.ok())
-        result = Status::Invalid("config file " + path + " line " + std::to_string(n.source().begin.line) + ": " +
-                                 s.message());
+        result = Status::Invalid("config file " + path + " line " + std::to_string(n.source().begin.line) +
+                                 ": " + s.message());
     };
     if (const auto* sub = node.as_table()) {
       sub->for_each([&](const toml::key& k, const toml::node& n) {

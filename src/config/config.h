@@ -25,14 +25,15 @@ struct Config {
   // HTTP limits (bytes, milliseconds).
   size_t max_body_bytes = 1 << 20;
   size_t max_header_bytes = 16 << 10;
-  int read_timeout_ms = 10000;   // to receive one whole request once it has started
-  int idle_timeout_ms = 30000;   // keep-alive connection idle between requests
-  int shutdown_grace_ms = 10000; // in-flight requests get this long after SIGTERM
+  int read_timeout_ms = 10000;    // to receive one whole request once it has started
+  int idle_timeout_ms = 30000;    // keep-alive connection idle between requests
+  int shutdown_grace_ms = 10000;  // in-flight requests get this long after SIGTERM
 
   // The dcat:Catalog this instance publishes.
   std::string catalog_title_nb = "Oslo kommunes datakatalog";
   std::string catalog_title_en = "City of Oslo data catalogue";
-  std::string catalog_description_nb = "Datasett, datatjenester, begreper og tjenester som Oslo kommune deler.";
+  std::string catalog_description_nb =
+      "Datasett, datatjenester, begreper og tjenester som Oslo kommune deler.";
   std::string catalog_publisher = "oslo-kommune";  // organization id
 
   std::string PublicUrl() const;

@@ -25,18 +25,20 @@ TEST(Config, DefaultsAreLoopback) {
 
 TEST(Config, FileThenEnvThenFlagsOverride) {
   Config c;
-  auto path = WriteTemp("listen = \"127.0.0.1:9000\"\ndata_dir = \"/tmp/a\"\n[http]\nmax_body_bytes = 4096\n");
+  auto path =
+      WriteTemp("listen = \"127.0.0.1:9000\"\ndata_dir = \"/tmp/a\"\n[http]\nmax_body_bytes = 4096\n");
   ASSERT_TRUE(ApplyFile(c, path).ok());
   EXPECT_EQ(c.listen_port, 9000);
   EXPECT_EQ(c.max_body_bytes, 4096u);
-  std::map<std::string, std::string> env = {{"KILDE_DATA_DIR", "/tmp/b"}, {"KILDE_HTTP_MAX_BODY_BYTES", "8192"}};
+  std::map<std::string, std::string> env = {{"KILDE_DATA_DIR", "/tmp/b"},
+                                            {"KILDE_HTTP_MAX_BODY_BYTES", "8192"}};
   ASSERT_TRUE(ApplyEnv(c, [&](const char* n) -> const char* {
                 auto it = env.find(n);
                 return it == env.end() ? nullptr : it->second.c_str();
               }).ok());
   EXPECT_EQ(c.data_dir, "/tmp/b");
   EXPECT_EQ(c.max_body_bytes, 8192u);
-  EXPECT_EQ(c.listen_port, 9000);  // not overridden by env
+  EXPECT_EQ(c.listen_port, 9000);                    // not overridden by env
   ASSERT_TRUE(Set(c, "listen", "0.0.0.0:81").ok());  // flags use Set
   EXPECT_EQ(c.listen_port, 81);
   EXPECT_EQ(c.PublicUrl(), "http://127.0.0.1:81");
@@ -69,9 +71,8 @@ TEST(Config, BadValuesAreRejected) {
   EXPECT_FALSE(Set(c, "http.max_body_bytes", "12x").ok());
   EXPECT_FALSE(Set(c, "log_level", "loud").ok());
   EXPECT_FALSE(Set(c, "public_url", "ftp://x").ok());
-  Status s = ApplyEnv(c, [](const char* n) -> const char* {
-    return std::string(n) == "KILDE_WORKERS" ? "-3" : nullptr;
-  });
+  Status s = ApplyEnv(
+      c, [](const char* n) -> const char* { return std::string(n) == "KILDE_WORKERS" ? "-3" : nullptr; });
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("KILDE_WORKERS"), std::string::npos);
 }

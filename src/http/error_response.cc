@@ -20,27 +20,39 @@ Response ErrorResponse(int status, const std::string& code, const std::string& m
   }
   Response r;
   r.status = status;
-  r.body = nlohmann::json{{"error", std::move(err)}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.body = nlohmann::json{{"error", std::move(err)}}.dump(-1, ' ', false,
+                                                          nlohmann::json::error_handler_t::replace);
   return r;
 }
 
 Response FromStatus(const Status& s) {
   switch (s.code()) {
-    case Code::kOk: return JsonResponse("{}");
+    case Code::kOk:
+      return JsonResponse("{}");
     case Code::kInvalidArgument:
-      return ErrorResponse(400, s.details().empty() ? "bad_request" : "validation_failed", s.message(), s.details());
-    case Code::kNotFound: return ErrorResponse(404, "not_found", s.message());
-    case Code::kAlreadyExists: return ErrorResponse(409, "already_exists", s.message());
-    case Code::kConflict: return ErrorResponse(409, "conflict", s.message());
-    case Code::kFailedPrecondition: return ErrorResponse(412, "precondition_failed", s.message());
-    case Code::kUnauthenticated: return ErrorResponse(401, "unauthenticated", s.message());
-    case Code::kPermissionDenied: return ErrorResponse(403, "forbidden", s.message());
-    case Code::kTooLarge: return ErrorResponse(413, "payload_too_large", s.message());
-    case Code::kUnsupported: return ErrorResponse(415, "unsupported_media_type", s.message());
+      return ErrorResponse(400, s.details().empty() ? "bad_request" : "validation_failed", s.message(),
+                           s.details());
+    case Code::kNotFound:
+      return ErrorResponse(404, "not_found", s.message());
+    case Code::kAlreadyExists:
+      return ErrorResponse(409, "already_exists", s.message());
+    case Code::kConflict:
+      return ErrorResponse(409, "conflict", s.message());
+    case Code::kFailedPrecondition:
+      return ErrorResponse(412, "precondition_failed", s.message());
+    case Code::kUnauthenticated:
+      return ErrorResponse(401, "unauthenticated", s.message());
+    case Code::kPermissionDenied:
+      return ErrorResponse(403, "forbidden", s.message());
+    case Code::kTooLarge:
+      return ErrorResponse(413, "payload_too_large", s.message());
+    case Code::kUnsupported:
+      return ErrorResponse(415, "unsupported_media_type", s.message());
     case Code::kUnavailable:
       log::Error("unavailable", {{"error", s.message()}});
       return ErrorResponse(503, "unavailable", "the service is temporarily unavailable");
-    case Code::kInternal: break;
+    case Code::kInternal:
+      break;
   }
   log::Error("internal error", {{"error", s.message()}});
   return ErrorResponse(500, "internal", "internal error; the request id identifies it in the server log");

@@ -12,11 +12,11 @@ namespace kilde::http {
 using Params = std::vector<std::pair<std::string, std::string>>;
 
 struct Request {
-  std::string method;      // upper case, e.g. "GET"
-  std::string target;      // as received, e.g. "/api/v1/datasets?limit=2"
-  std::string path;        // percent-decoded path without the query
-  Params query;            // decoded query parameters in order
-  Params headers;          // names lower-cased
+  std::string method;  // upper case, e.g. "GET"
+  std::string target;  // as received, e.g. "/api/v1/datasets?limit=2"
+  std::string path;    // percent-decoded path without the query
+  Params query;        // decoded query parameters in order
+  Params headers;      // names lower-cased
   std::string body;
   std::string request_id;  // X-Request-Id (accepted from the client if well-formed, else generated)
   Params path_params;      // filled by the router from "{name}" segments

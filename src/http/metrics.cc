@@ -35,19 +35,20 @@ std::string Metrics::Render(const std::string& extra) const {
   out += "# TYPE kilde_http_requests_total counter\n";
   for (const auto& [key, n] : requests_) {
     const auto& [route, method, status] = key;
-    out += fmt::format("kilde_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n", Escape(route),
-                       Escape(method), status, n);
+    out += fmt::format("kilde_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
+                       Escape(route), Escape(method), status, n);
   }
   out += "# HELP kilde_http_request_duration_seconds Time to answer a request, by route pattern.\n";
   out += "# TYPE kilde_http_request_duration_seconds histogram\n";
   for (const auto& [route, h] : latency_) {
     for (size_t i = 0; i < kBuckets.size(); ++i)
-      out += fmt::format("kilde_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", Escape(route),
-                         kBuckets[i], h.buckets[i]);
-    out += fmt::format("kilde_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", Escape(route),
-                       h.count);
+      out += fmt::format("kilde_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
+                         Escape(route), kBuckets[i], h.buckets[i]);
+    out += fmt::format("kilde_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
+                       Escape(route), h.count);
     out += fmt::format("kilde_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", Escape(route), h.sum);
-    out += fmt::format("kilde_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", Escape(route), h.count);
+    out +=
+        fmt::format("kilde_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", Escape(route), h.count);
   }
   out += extra;
   return out;

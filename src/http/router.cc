@@ -68,8 +68,9 @@ Response Router::Dispatch(Request& req) const {
   if (std::find(allowed.begin(), allowed.end(), "GET") != allowed.end()) allowed.push_back("HEAD");
   std::string allow;
   for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
-  Response resp = ErrorResponse(405, "method_not_allowed", "method " + req.method + " is not allowed on " +
-                                                               req.path + "; allowed: " + allow);
+  Response resp =
+      ErrorResponse(405, "method_not_allowed",
+                    "method " + req.method + " is not allowed on " + req.path + "; allowed: " + allow);
   resp.headers.emplace_back("Allow", allow);
   resp.route = "unmatched";
   return resp;

@@ -5,8 +5,8 @@
 #include <boost/beast/http.hpp>
 
 #include <atomic>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <list>
 #include <mutex>
 #include <thread>
@@ -52,7 +52,8 @@ bool ValidRequestId(std::string_view id) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<Server::State> st) : stream_(std::move(socket)), st_(std::move(st)) {
+  Session(tcp::socket socket, std::shared_ptr<Server::State> st)
+      : stream_(std::move(socket)), st_(std::move(st)) {
     ++st_->live_sessions;
   }
   ~Session() { --st_->live_sessions; }
@@ -74,10 +75,12 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(st_->opts.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(st_->opts.max_header_bytes));
-    stream_.expires_after(std::chrono::milliseconds(first_ ? st_->opts.read_timeout_ms : st_->opts.idle_timeout_ms));
+    stream_.expires_after(
+        std::chrono::milliseconds(first_ ? st_->opts.read_timeout_ms : st_->opts.idle_timeout_ms));
     idle_ = true;
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -106,17 +109,18 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnReadError(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) {
-      return SendError(ErrorResponse(413, "payload_too_large",
-                                     "request body exceeds the limit of " +
-                                         std::to_string(st_->opts.max_body_bytes) + " bytes"));
+      return SendError(ErrorResponse(
+          413, "payload_too_large",
+          "request body exceeds the limit of " + std::to_string(st_->opts.max_body_bytes) + " bytes"));
     }
     if (ec == bhttp::error::header_limit) {
-      return SendError(ErrorResponse(431, "headers_too_large",
-                                     "request headers exceed the limit of " +
-                                         std::to_string(st_->opts.max_header_bytes) + " bytes"));
+      return SendError(ErrorResponse(
+          431, "headers_too_large",
+          "request headers exceed the limit of " + std::to_string(st_->opts.max_header_bytes) + " bytes"));
     }
     if (ec == bhttp::error::end_of_stream || ec == net::error::eof || ec == net::error::operation_aborted ||
-        ec == beast::error::timeout || ec == net::error::connection_reset || ec == bhttp::error::partial_message) {
+        ec == beast::error::timeout || ec == net::error::connection_reset ||
+        ec == bhttp::error::partial_message) {
       return Close();
     }
     SendError(ErrorResponse(400, "bad_request", "malformed HTTP request: " + ec.message()));
@@ -148,7 +152,8 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string_view target = req.target;
     size_t qpos = target.find('?');
     auto path = PercentDecode(target.substr(0, qpos), false);
-    auto query = qpos == std::string_view::npos ? std::optional<Params>(Params{}) : ParseQuery(target.substr(qpos + 1));
+    auto query = qpos == std::string_view::npos ? std::optional<Params>(Params{})
+                                                : ParseQuery(target.substr(qpos + 1));
     const bool keep_alive = msg.keep_alive();
     const bool head = msg.method() == bhttp::verb::head;
     Response resp;
@@ -164,7 +169,8 @@ class Session : public std::enable_shared_from_this<Session> {
           resp = st_->handler(req);
         } catch (const std::exception& e) {
           log::Error("handler threw", {{"error", e.what()}});
-          resp = ErrorResponse(500, "internal", "internal error; the request id identifies it in the server log");
+          resp = ErrorResponse(500, "internal",
+                               "internal error; the request id identifies it in the server log");
           resp.route = "unmatched";
         }
       }
@@ -173,7 +179,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Write(Response r, std::string method, std::string path, bool keep_alive, bool head) {
-    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), 11);
+    auto res =
+        std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), 11);
     res->set(bhttp::field::server, "kilde/" KILDE_VERSION);
     res->set(bhttp::field::content_type, r.content_type);
     res->set("X-Request-Id", request_id_);
@@ -188,11 +195,12 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     const int status = r.status;
     std::string route = std::move(r.route);
-    bhttp::async_write(stream_, *res,
-                       [self = shared_from_this(), res, keep_alive, status, route = std::move(route),
-                        method = std::move(method), path = std::move(path), length](beast::error_code ec, size_t) {
-                         self->OnWritten(ec, keep_alive, status, route, method, path, length);
-                       });
+    bhttp::async_write(
+        stream_, *res,
+        [self = shared_from_this(), res, keep_alive, status, route = std::move(route),
+         method = std::move(method), path = std::move(path), length](beast::error_code ec, size_t) {
+          self->OnWritten(ec, keep_alive, status, route, method, path, length);
+        });
   }
 
   void OnWritten(beast::error_code ec, bool keep_alive, int status, const std::string& route,
@@ -252,7 +260,8 @@ void Accept(std::shared_ptr<Server::State> st) {
 void Drain(std::shared_ptr<Server::State> st, std::chrono::steady_clock::time_point deadline) {
   if (st->live_sessions.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
     if (st->live_sessions.load() > 0)
-      log::Warn("shutdown grace period over; closing remaining connections", {{"open", st->live_sessions.load()}});
+      log::Warn("shutdown grace period over; closing remaining connections",
+                {{"open", st->live_sessions.load()}});
     beast::error_code ec;
     st->signals.cancel(ec);
     st->ioc.stop();
@@ -284,8 +293,8 @@ Result<uint16_t> Server::Listen() {
   if (!ec) a.bind(ep, ec);
   if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    return Status::Unavailable("cannot listen on " + state_->opts.host + ":" + std::to_string(state_->opts.port) +
-                               ": " + ec.message());
+    return Status::Unavailable("cannot listen on " + state_->opts.host + ":" +
+                               std::to_string(state_->opts.port) + ": " + ec.message());
   }
   return a.local_endpoint().port();
 }
@@ -312,7 +321,8 @@ void Server::Run() {
     if (!ec) Shutdown();
   });
   Accept(st);
-  int n = st->opts.workers > 0 ? st->opts.workers : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int n = st->opts.workers > 0 ? st->opts.workers
+                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> threads;
   for (int i = 1; i < n; ++i) threads.emplace_back([st] { st->ioc.run(); });
   st->ioc.run();

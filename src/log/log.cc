@@ -34,7 +34,9 @@ void Emit(spdlog::level::level_enum lvl, std::string_view msg, const nlohmann::j
 
 void Init(const std::string& level) { Logger()->set_level(spdlog::level::from_str(level)); }
 
-ScopedRequestId::ScopedRequestId(std::string id) : previous_(std::move(t_request_id)) { t_request_id = std::move(id); }
+ScopedRequestId::ScopedRequestId(std::string id) : previous_(std::move(t_request_id)) {
+  t_request_id = std::move(id);
+}
 ScopedRequestId::~ScopedRequestId() { t_request_id = std::move(previous_); }
 
 void Debug(std::string_view m, const nlohmann::json& f) { Emit(spdlog::level::debug, m, f); }

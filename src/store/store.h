@@ -34,11 +34,11 @@ struct ResourceRow {
   std::string status;         // "draft" / "published", "" if not applicable
   std::string access_rights;  // "PUBLIC" / ..., "" if none
   std::vector<std::string> themes;
-  std::vector<Ref> refs;      // outgoing references (excluding `parent`)
-  std::string created;        // RFC 3339 UTC
-  std::string modified;       // RFC 3339 UTC
-  int64_t version = 0;        // 1 on insert, +1 on each update
-  std::string doc;            // the JSON document, serialized
+  std::vector<Ref> refs;  // outgoing references (excluding `parent`)
+  std::string created;    // RFC 3339 UTC
+  std::string modified;   // RFC 3339 UTC
+  int64_t version = 0;    // 1 on insert, +1 on each update
+  std::string doc;        // the JSON document, serialized
 };
 
 struct ListQuery {

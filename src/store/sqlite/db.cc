@@ -14,7 +14,8 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path) {
   auto c = std::make_unique<Connection>(db);
   sqlite3_busy_timeout(db, 5000);
   sqlite3_extended_result_codes(db, 1);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"}) {
     Status s = c->Exec(pragma);
     if (!s.ok()) return s;
   }

@@ -57,24 +57,24 @@ CREATE INDEX resource_refs_target ON resource_refs (ref_kind, ref_id);
 int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
 
 Result<int> Migrate(Connection& c) {
-  KILDE_RETURN_IF_ERROR(
-      c.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)"));
+  KILDE_RETURN_IF_ERROR(c.Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)"));
   KILDE_ASSIGN_OR_RETURN(Statement * q, c.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
   if (q->Step() != SQLITE_ROW) return c.Error("read schema version");
   int current = static_cast<int>(q->Int(0));
   q->Reset();
   const int latest = LatestSchemaVersion();
   if (current > latest) {
-    return Status(Code::kFailedPrecondition,
-                  "the database has schema version " + std::to_string(current) + " but this kilde knows only up to " +
-                      std::to_string(latest) + "; run a newer kilde (refusing to open it)");
+    return Status(Code::kFailedPrecondition, "the database has schema version " + std::to_string(current) +
+                                                 " but this kilde knows only up to " +
+                                                 std::to_string(latest) +
+                                                 "; run a newer kilde (refusing to open it)");
   }
   for (int v = current + 1; v <= latest; ++v) {
     KILDE_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(c, true));
     KILDE_RETURN_IF_ERROR(c.Exec(Migrations()[v - 1]));
-    KILDE_ASSIGN_OR_RETURN(
-        Statement * ins,
-        c.Prepare("INSERT INTO schema_migrations (version, applied) VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))"));
+    KILDE_ASSIGN_OR_RETURN(Statement * ins, c.Prepare("INSERT INTO schema_migrations (version, applied) "
+                                                      "VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))"));
     ins->Bind(1, static_cast<int64_t>(v));
     if (ins->Step() != SQLITE_DONE) return c.Error("record migration");
     KILDE_RETURN_IF_ERROR(tx.Commit());

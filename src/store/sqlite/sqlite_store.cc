@@ -39,7 +39,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& data
   using namespace sqlite;
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
-  if (ec) return Status::Unavailable("cannot create data directory " + data_dir.string() + ": " + ec.message());
+  if (ec)
+    return Status::Unavailable("cannot create data directory " + data_dir.string() + ": " + ec.message());
   const std::string path = (data_dir / "kilde.db").string();
   KILDE_ASSIGN_OR_RETURN(auto first, Connection::Open(path));
   KILDE_ASSIGN_OR_RETURN(int version, Migrate(*first));

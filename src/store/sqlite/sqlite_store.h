@@ -53,7 +53,8 @@ class SqliteCatalogStore final : public CatalogStore {
   Result<std::vector<ResourceRow>> All(const std::string& kind) override;
   Status Insert(const ResourceRow& row) override;
   Status Update(const ResourceRow& row, int64_t expected_version) override;
-  Status Delete(const std::string& kind, const std::string& id, std::optional<int64_t> expected_version) override;
+  Status Delete(const std::string& kind, const std::string& id,
+                std::optional<int64_t> expected_version) override;
   Status UpsertBatch(const std::vector<ResourceRow>& rows) override;
   Result<std::vector<Ref>> ReferencedBy(const std::string& kind, const std::string& id) override;
 

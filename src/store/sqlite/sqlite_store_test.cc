@@ -163,8 +163,9 @@ TEST_F(SqliteStoreTest, NewerSchemaIsRefusedWithClearMessage) {
   store_.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "kilde.db").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_migrations VALUES (999, 'future')", nullptr, nullptr, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "INSERT INTO schema_migrations VALUES (999, 'future')", nullptr, nullptr, nullptr),
+      SQLITE_OK);
   sqlite3_close(db);
   auto s = OpenSqliteStore(dir_);
   ASSERT_FALSE(s.ok());

@@ -8,11 +8,12 @@ namespace kilde::http {
 
 Response ErrorResponse(int status, const std::string& code, const std::string& message,
                        const std::vector<FieldProblem>& details) {
-  nlohmann::json err = {{"status", status}, {"code", code}, {"message", message}};
+  // Ordered as documented: status, code, message, details.
+  nlohmann::ordered_json err = {{"status", status}, {"code", code}, {"message", message}};
   if (!details.empty()) {
-    nlohmann::json d = nlohmann::json::array();
+    nlohmann::ordered_json d = nlohmann::ordered_json::array();
     for (const auto& p : details) {
-      nlohmann::json item = {{"field", p.field}, {"problem", p.problem}};
+      nlohmann::ordered_json item = {{"field", p.field}, {"problem", p.problem}};
       if (!p.message.empty()) item["message"] = p.message;
       d.push_back(std::move(item));
     }
@@ -20,7 +21,7 @@ Response ErrorResponse(int status, const std::string& code, const std::string& m
   }
   Response r;
   r.status = status;
-  r.body = nlohmann::json{{"error", std::move(err)}}.dump(-1, ' ', false,
+  r.body = nlohmann::ordered_json{{"error", std::move(err)}}.dump(-1, ' ', false,
                                                           nlohmann::json::error_handler_t::replace);
   return r;
 }

@@ -48,6 +48,43 @@ CREATE TABLE resource_refs (
 ) WITHOUT ROWID;
 CREATE INDEX resource_refs_target ON resource_refs (ref_kind, ref_id);
 )sql",
+      // 2: data products, schema versions and editions. Each edition's rows live in
+      // their own table ed_<seq>; an edition is visible only once state = 'ready'.
+      R"sql(
+CREATE TABLE products (
+  id             TEXT PRIMARY KEY,
+  dataset_kind   TEXT NOT NULL DEFAULT 'datasets' CHECK (dataset_kind = 'datasets'),
+  dataset        TEXT NOT NULL,
+  created        TEXT NOT NULL,
+  modified       TEXT NOT NULL,
+  version        INTEGER NOT NULL,
+  schema_version INTEGER NOT NULL,
+  doc            TEXT NOT NULL,
+  FOREIGN KEY (dataset_kind, dataset) REFERENCES resources (kind, id) ON DELETE RESTRICT
+);
+CREATE INDEX products_dataset ON products (dataset, id);
+CREATE TABLE product_schemas (
+  product TEXT NOT NULL REFERENCES products (id) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  created TEXT NOT NULL,
+  schema  TEXT NOT NULL,
+  PRIMARY KEY (product, version)
+);
+CREATE TABLE editions (
+  seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+  product        TEXT NOT NULL REFERENCES products (id) ON DELETE RESTRICT,
+  id             TEXT,
+  state          TEXT NOT NULL CHECK (state IN ('staging', 'ready')),
+  created        TEXT,
+  source_name    TEXT,
+  row_count      INTEGER,
+  schema_version INTEGER,
+  sha256         TEXT,
+  quality        TEXT,
+  UNIQUE (product, id)
+);
+CREATE INDEX editions_product ON editions (product, state, seq);
+)sql",
   };
   return kMigrations;
 }

@@ -52,8 +52,11 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& data
     KILDE_ASSIGN_OR_RETURN(auto c, Connection::Open(path));
     conns.push_back(std::move(c));
   }
-  return std::unique_ptr<Store>(
-      std::make_unique<SqliteStore>(std::make_unique<ConnectionPool>(std::move(conns)), version));
+  auto store =
+      std::make_unique<SqliteStore>(std::make_unique<ConnectionPool>(std::move(conns)), path, version);
+  // An ingest that never committed (the process died) leaves a staging edition: remove it.
+  KILDE_RETURN_IF_ERROR(store->sqlite_products().RecoverStaging());
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace kilde::store

@@ -9,41 +9,11 @@
 #include <vector>
 
 #include "store/sqlite/db.h"
+#include "store/sqlite/pool.h"
+#include "store/sqlite/sqlite_products.h"
 #include "store/store.h"
 
 namespace kilde::store::sqlite {
-
-// A fixed pool of connections to one database file. Thread safe. Writers are
-// additionally serialised by `write_mutex()` so that they never meet SQLITE_BUSY.
-class ConnectionPool {
- public:
-  class Lease {
-   public:
-    Lease(ConnectionPool* pool, std::unique_ptr<Connection> c) : pool_(pool), c_(std::move(c)) {}
-    Lease(Lease&&) = default;
-    ~Lease() {
-      if (c_) pool_->Return(std::move(c_));
-    }
-    Connection& operator*() { return *c_; }
-    Connection* operator->() { return c_.get(); }
-
-   private:
-    ConnectionPool* pool_;
-    std::unique_ptr<Connection> c_;
-  };
-
-  explicit ConnectionPool(std::vector<std::unique_ptr<Connection>> conns) : free_(std::move(conns)) {}
-  // Blocks until a connection is free.
-  Lease Acquire();
-  std::mutex& write_mutex() { return write_mu_; }
-
- private:
-  void Return(std::unique_ptr<Connection> c);
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<Connection>> free_;
-  std::mutex write_mu_;
-};
 
 class SqliteCatalogStore final : public CatalogStore {
  public:
@@ -69,9 +39,14 @@ class SqliteCatalogStore final : public CatalogStore {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(std::unique_ptr<ConnectionPool> pool, int version)
-      : pool_(std::move(pool)), catalog_(pool_.get(), &errors_), version_(version) {}
+  SqliteStore(std::unique_ptr<ConnectionPool> pool, std::string db_path, int version)
+      : pool_(std::move(pool)),
+        catalog_(pool_.get(), &errors_),
+        products_(pool_.get(), std::move(db_path), &errors_),
+        version_(version) {}
   CatalogStore& catalog() override { return catalog_; }
+  ProductStore& products() override { return products_; }
+  SqliteProductStore& sqlite_products() { return products_; }
   Status Ping() override;
   uint64_t error_count() const override { return errors_.load(); }
   int schema_version() const override { return version_; }
@@ -80,6 +55,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<ConnectionPool> pool_;
   std::atomic<uint64_t> errors_{0};
   SqliteCatalogStore catalog_;
+  SqliteProductStore products_;
   int version_;
 };
 

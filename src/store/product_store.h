@@ -1,0 +1,113 @@
+// Storage of data products, their schema versions and their immutable editions.
+// Part of the storage layer (see store.h); implementations are thread safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace kilde::store {
+
+struct ProductRow {
+  std::string id;
+  std::string dataset;            // catalog dataset id (must exist; the dataset cannot be deleted while used)
+  std::string created, modified;  // RFC 3339 UTC
+  int64_t version = 0;            // optimistic concurrency, like catalog rows
+  int schema_version = 0;         // current schema version (1..)
+  std::string doc;                // JSON: the product's own fields (title, description, ...)
+};
+
+struct SchemaVersionRow {
+  int version = 0;
+  std::string created;
+  std::string schema;  // JSON
+};
+
+// How a column is stored. Values are bound with these SQLite-independent kinds.
+enum class CellKind { kNull, kInt, kReal, kText };
+struct Cell {
+  CellKind kind = CellKind::kNull;
+  int64_t i = 0;
+  double d = 0;
+  std::string text;
+};
+enum class StorageType { kInteger, kReal, kText };
+struct StorageColumn {
+  StorageType type = StorageType::kText;
+  bool indexed = false;
+  bool unique = false;
+};
+
+struct EditionRow {
+  std::string id;  // public id, e.g. "2026-11-23T18-00-00Z-3f2a" (unique per product)
+  std::string product;
+  std::string created;  // RFC 3339 UTC
+  std::string source_name;
+  int64_t row_count = 0;
+  int schema_version = 0;
+  std::string sha256;   // of the canonical content
+  std::string quality;  // JSON quality report
+  int64_t seq = 0;      // store-internal ordinal (newest = highest)
+};
+
+// Writes the rows of one new edition. Nothing is visible to readers until Commit
+// succeeds; destroying the writer without Commit (or a crash at any point)
+// leaves no trace once the store is reopened. Not thread safe (one ingest owns it).
+class EditionWriter {
+ public:
+  virtual ~EditionWriter() = default;
+  // Appends one row; `cells` has one entry per storage column. kAlreadyExists if a
+  // unique column repeats a value (the message names the column index).
+  virtual Status Append(const std::vector<Cell>& cells) = 0;
+  // Registers the edition (meta.id, created, ... as given) and makes it visible.
+  virtual Status Commit(const EditionRow& meta) = 0;
+};
+
+// Reads rows of one edition. Columns are addressed by schema position.
+// `sql_where`/`sql_order` are produced by the query layer from a fixed grammar
+// with `?` placeholders only; they reference columns as c0, c1, ... and the row
+// ordinal as _row. Never pass user text here.
+struct RowScan {
+  std::string where;         // "" or e.g. "c1 = ? AND c3 > ?"
+  std::vector<Cell> params;  // bound in order
+  std::string order;         // "" (= _row) or e.g. "c2 DESC, _row DESC"
+  std::vector<int> columns;  // schema positions to return
+  int64_t limit = -1;        // -1 = all
+};
+using RowFn = std::function<Status(int64_t row, const std::vector<Cell>& cells)>;
+
+class ProductStore {
+ public:
+  virtual ~ProductStore() = default;
+  virtual Result<ProductRow> Get(const std::string& id) = 0;
+  // Ordered by id, after `after_id`, at most `limit`; `dataset` filters when not empty.
+  virtual Result<std::vector<ProductRow>> List(const std::string& after_id, int limit,
+                                               const std::string& dataset) = 0;
+  // Inserts the product with its first schema version. kAlreadyExists / kNotFound (dataset).
+  virtual Status Insert(const ProductRow& p, const SchemaVersionRow& first_schema) = 0;
+  // Replaces the product row if its version is `expected_version`; with `new_schema`,
+  // also records that schema version (p.schema_version must equal its version).
+  virtual Status Update(const ProductRow& p, int64_t expected_version,
+                        const std::optional<SchemaVersionRow>& new_schema) = 0;
+  // kConflict while it has editions (they must be deleted explicitly first).
+  virtual Status Delete(const std::string& id, std::optional<int64_t> expected_version) = 0;
+  virtual Result<std::vector<SchemaVersionRow>> SchemaVersions(const std::string& product) = 0;
+
+  virtual Result<std::unique_ptr<EditionWriter>> BeginEdition(const std::string& product,
+                                                              const std::vector<StorageColumn>& columns) = 0;
+  // Newest first.
+  virtual Result<std::vector<EditionRow>> Editions(const std::string& product) = 0;
+  // `id` may be "latest". kNotFound if absent.
+  virtual Result<EditionRow> Edition(const std::string& product, const std::string& id) = 0;
+  virtual Status DeleteEdition(const std::string& product, const std::string& id) = 0;
+  // Streams rows of an edition in scan order; the callback may stop with a non-OK Status.
+  virtual Status Scan(const EditionRow& edition, const RowScan& scan, const RowFn& fn) = 0;
+  virtual Result<int64_t> Count(const EditionRow& edition, const RowScan& scan) = 0;
+};
+
+}  // namespace kilde::store

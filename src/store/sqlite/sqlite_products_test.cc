@@ -1,0 +1,131 @@
+#include "store/sqlite/sqlite_products.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "store/store.h"
+
+namespace kilde::store {
+namespace {
+
+class SqliteProductsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("kilde_prod_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    Open();
+    ResourceRow ds;
+    ds.kind = "datasets";
+    ds.id = "ds";
+    ds.created = ds.modified = "2026-01-01T00:00:00Z";
+    ds.version = 1;
+    ds.doc = "{}";
+    ASSERT_TRUE(store_->catalog().Insert(ds).ok());
+    ProductRow p{"befolkning", "ds", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", 1, 1, "{}"};
+    ASSERT_TRUE(products().Insert(p, {1, "2026-01-01T00:00:00Z", R"({"columns":[]})"}).ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Open() {
+    store_.reset();
+    auto s = OpenSqliteStore(dir_);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    store_ = std::move(*s);
+  }
+  ProductStore& products() { return store_->products(); }
+  static Cell Int(int64_t v) { return Cell{CellKind::kInt, v, 0, ""}; }
+  static Cell Text(std::string v) { return Cell{CellKind::kText, 0, 0, std::move(v)}; }
+  static EditionRow Meta(std::string id, int64_t rows) {
+    EditionRow e;
+    e.id = std::move(id);
+    e.created = "2026-01-01T00:00:00Z";
+    e.row_count = rows;
+    e.schema_version = 1;
+    e.sha256 = "abc";
+    e.quality = "{}";
+    return e;
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+const std::vector<StorageColumn> kCols = {{StorageType::kInteger, true, true},
+                                          {StorageType::kText, true, false}};
+
+TEST_F(SqliteProductsTest, EditionVisibleOnlyAfterCommitAndScansFilter) {
+  auto w = products().BeginEdition("befolkning", kCols);
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  for (int i = 0; i < 50000; ++i)  // crosses the internal batch size
+    ASSERT_TRUE((*w)->Append({Int(i), Text(i % 2 ? "Frogner" : "Alna")}).ok());
+  EXPECT_EQ(products().Edition("befolkning", "latest").status().code(), Code::kNotFound);
+  ASSERT_TRUE((*w)->Commit(Meta("e1", 50000)).ok());
+  auto e = products().Edition("befolkning", "latest");
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->id, "e1");
+  RowScan scan;
+  scan.where = "c1 = ? AND c0 < ?";
+  scan.params = {Text("Frogner"), Int(10)};
+  scan.columns = {0, 1};
+  std::vector<int64_t> got;
+  ASSERT_TRUE(products()
+                  .Scan(*e, scan,
+                        [&](int64_t, const std::vector<Cell>& c) {
+                          got.push_back(c[0].i);
+                          return Status::Ok();
+                        })
+                  .ok());
+  EXPECT_EQ(got, (std::vector<int64_t>{1, 3, 5, 7, 9}));
+  EXPECT_EQ(*products().Count(*e, scan), 5);
+}
+
+TEST_F(SqliteProductsTest, AbandonedWriterLeavesNothingAndDuplicateKeyIsReported) {
+  {
+    auto w = products().BeginEdition("befolkning", kCols);
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Append({Int(1), Text("a")}).ok());
+    EXPECT_EQ((*w)->Append({Int(1), Text("b")}).code(), Code::kAlreadyExists);
+  }  // destroyed without Commit
+  EXPECT_TRUE(products().Editions("befolkning")->empty());
+  EXPECT_TRUE(products().Delete("befolkning", std::nullopt).ok());  // no editions hold it
+}
+
+TEST_F(SqliteProductsTest, CrashedIngestIsRemovedOnReopen) {
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "kilde.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "INSERT INTO editions (seq, product, state) VALUES (77, 'befolkning', 'staging');"
+                         "CREATE TABLE ed_77 (_row INTEGER PRIMARY KEY, c0 INTEGER);",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  Open();
+  EXPECT_TRUE(products().Editions("befolkning")->empty());
+  ASSERT_EQ(sqlite3_open((dir_ / "kilde.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM sqlite_master WHERE name='ed_77'", -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteProductsTest, ProductWithEditionsCannotBeDeletedAndDatasetIsHeld) {
+  auto w = products().BeginEdition("befolkning", kCols);
+  ASSERT_TRUE((*w)->Commit(Meta("e1", 0)).ok());
+  Status s = products().Delete("befolkning", std::nullopt);
+  EXPECT_EQ(s.code(), Code::kConflict);
+  EXPECT_EQ(store_->catalog().Delete("datasets", "ds", std::nullopt).code(), Code::kConflict);
+  ASSERT_TRUE(products().DeleteEdition("befolkning", "e1").ok());
+  EXPECT_TRUE(products().Delete("befolkning", std::nullopt).ok());
+}
+
+}  // namespace
+}  // namespace kilde::store

@@ -3,10 +3,11 @@
 namespace kilde::api {
 
 App::App(config::Config cfg, std::unique_ptr<store::Store> store)
-    : cfg_(std::move(cfg)), store_(std::move(store)), catalog_(&store_->catalog()) {
+    : cfg_(std::move(cfg)), store_(std::move(store)), catalog_(&store_->catalog()), products_(store_.get()) {
   AddOpsRoutes();
   AddCatalogRoutes();
   AddRdfRoutes();
+  AddProductRoutes();
 }
 
 }  // namespace kilde::api

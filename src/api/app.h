@@ -11,6 +11,7 @@
 #include "http/message.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "products/service.h"
 #include "store/store.h"
 
 namespace kilde::api {
@@ -21,6 +22,7 @@ class App {
   http::Response Handle(http::Request& req) { return router_.Dispatch(req); }
   http::Metrics* metrics() { return &metrics_; }
   catalog::CatalogService& catalog() { return catalog_; }
+  products::ProductService& products() { return products_; }
   store::Store& store() { return *store_; }
   const config::Config& config() const { return cfg_; }
   // The routes, for introspection (the OpenAPI test checks the document against them).
@@ -33,10 +35,12 @@ class App {
   void AddOpsRoutes();
   void AddCatalogRoutes();
   void AddRdfRoutes();
+  void AddProductRoutes();
 
   config::Config cfg_;
   std::unique_ptr<store::Store> store_;
   catalog::CatalogService catalog_;
+  products::ProductService products_;
   http::Metrics metrics_;
   http::Router router_;
 };

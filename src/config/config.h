@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -25,9 +26,10 @@ struct Config {
   // HTTP limits (bytes, milliseconds).
   size_t max_body_bytes = 1 << 20;
   size_t max_header_bytes = 16 << 10;
-  int read_timeout_ms = 10000;    // to receive one whole request once it has started
-  int idle_timeout_ms = 30000;    // keep-alive connection idle between requests
-  int shutdown_grace_ms = 10000;  // in-flight requests get this long after SIGTERM
+  uint64_t max_ingest_bytes = uint64_t{1} << 30;  // one uploaded file (POST .../editions)
+  int read_timeout_ms = 10000;                    // to receive one whole request once it has started
+  int idle_timeout_ms = 30000;                    // keep-alive connection idle between requests
+  int shutdown_grace_ms = 10000;                  // in-flight requests get this long after SIGTERM
 
   // The dcat:Catalog this instance publishes.
   std::string catalog_title_nb = "Oslo kommunes datakatalog";

@@ -1,0 +1,230 @@
+// Data products: /api/v1/products, schema versions, editions (ingest, list, get,
+// delete, quality report).
+#include <charconv>
+
+#include "api/app.h"
+#include "api/json_body.h"
+#include "http/error_response.h"
+#include "http/etag.h"
+#include "ingest/charset.h"
+#include "products/ingest_job.h"
+
+namespace kilde::api {
+namespace {
+
+using nlohmann::json;
+
+http::Response Doc(const json& doc, int status = 200) {
+  http::Response r = http::JsonResponse(Dump(doc), status);
+  if (doc.contains("version"))
+    r.headers.emplace_back("ETag", "\"" + std::to_string(doc.value("version", 0)) + "\"");
+  return r;
+}
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Reads the ingest options from the Content-Type and the query string.
+Result<products::IngestOptions> IngestOptionsFor(const http::Request& req) {
+  products::IngestOptions o;
+  std::vector<FieldProblem> problems;
+  const std::string ct = Lower(req.Header("content-type"));
+  const std::string mt = ct.substr(0, ct.find(';'));
+  auto trim = [](std::string s) {
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    while (!s.empty() && s.front() == ' ') s.erase(0, 1);
+    return s;
+  };
+  const std::string media = trim(mt);
+  if (media == "text/csv")
+    o.format = products::InputFormat::kCsv;
+  else if (media == "application/json")
+    o.format = products::InputFormat::kJson;
+  else if (media == "application/x-ndjson" || media == "application/ndjson")
+    o.format = products::InputFormat::kNdjson;
+  else
+    return Status(Code::kUnsupported,
+                  "Content-Type must be text/csv, application/json or application/x-ndjson" +
+                      (ct.empty() ? std::string(" (none was sent)") : ", not " + ct));
+  std::string charset;
+  if (auto p = ct.find("charset="); p != std::string::npos)
+    charset = trim(ct.substr(p + 8, ct.find(';', p) - p - 8));
+  if (auto q = req.Query("charset")) charset = *q;
+  if (!charset.empty()) {
+    auto cs = ingest::CharsetFromName(charset);
+    if (!cs)
+      problems.push_back({"charset", "invalid_value", "use utf-8, windows-1252 or iso-8859-1"});
+    else
+      o.charset = *cs;
+  }
+  bool markers_given = false;
+  for (const auto& [k, v] : req.query) {
+    if (k == "charset") continue;
+    if (k == "on_error") {
+      if (v == "quarantine")
+        o.quarantine = true;
+      else if (v != "reject")
+        problems.push_back({k, "invalid_value", "use reject (default) or quarantine"});
+    } else if (k == "delimiter") {
+      if (v == "," || v == ";")
+        o.delimiter = v[0];
+      else if (v == "tab" || v == "\t")
+        o.delimiter = '\t';
+      else
+        problems.push_back({k, "invalid_value", "use , ; or tab"});
+    } else if (k == "decimal_comma") {
+      if (v == "true" || v == "1")
+        o.decimal_comma = true;
+      else if (v != "false" && v != "0")
+        problems.push_back({k, "invalid_value", "use true or false"});
+    } else if (k == "null") {
+      if (!markers_given) o.null_markers.clear();
+      markers_given = true;
+      o.null_markers.push_back(v);
+    } else if (k == "source_name") {
+      o.source_name = v;
+    } else {
+      problems.push_back({k, "unknown_field",
+                          "ingest accepts charset, on_error, delimiter, decimal_comma, null, "
+                          "source_name"});
+    }
+  }
+  if (o.source_name.empty()) o.source_name = req.Header("x-source-name");
+  if (!problems.empty()) return Status::Invalid("invalid ingest parameters", std::move(problems));
+  return o;
+}
+
+}  // namespace
+
+void App::AddProductRoutes() {
+  router_.Add("GET", "/api/v1/products", [this](http::Request& req) {
+    int limit = 50;
+    std::string cursor, dataset;
+    std::vector<FieldProblem> problems;
+    for (const auto& [k, v] : req.query) {
+      if (k == "limit") {
+        auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), limit);
+        if (ec != std::errc() || p != v.data() + v.size() || limit < 1 || limit > 500)
+          problems.push_back({k, "invalid_value", "must be an integer from 1 to 500"});
+      } else if (k == "cursor") {
+        cursor = v;
+      } else if (k == "dataset") {
+        dataset = v;
+      } else {
+        problems.push_back({k, "unknown_field", "this list accepts limit, cursor, dataset"});
+      }
+    }
+    if (!problems.empty())
+      return http::FromStatus(Status::Invalid("invalid query parameters", std::move(problems)));
+    auto page = products_.List(cursor, limit, dataset);
+    if (!page.ok()) return http::FromStatus(page.status());
+    return http::JsonResponse(
+        Dump({{"items", page->items},
+              {"next_cursor", page->next_cursor ? json(*page->next_cursor) : json(nullptr)}}));
+  });
+  router_.Add("POST", "/api/v1/products", [this](http::Request& req) {
+    auto body = ParseJsonBody(req);
+    if (!body.ok()) return http::FromStatus(body.status());
+    auto doc = products_.Create(*body);
+    if (!doc.ok()) return http::FromStatus(doc.status());
+    http::Response r = Doc(*doc, 201);
+    r.headers.emplace_back("Location", cfg_.PublicUrl() + "/api/v1/products/" + doc->value("id", ""));
+    return r;
+  });
+  router_.Add("GET", "/api/v1/products/{id}", [this](http::Request& req) {
+    auto doc = products_.Get(req.PathParam("id"));
+    return doc.ok() ? Doc(*doc) : http::FromStatus(doc.status());
+  });
+  router_.Add("PATCH", "/api/v1/products/{id}", [this](http::Request& req) {
+    auto if_match = IfMatchVersion(req);
+    if (!if_match.ok()) return http::FromStatus(if_match.status());
+    auto body = ParseJsonBody(req, "application/merge-patch+json");
+    if (!body.ok()) return http::FromStatus(body.status());
+    auto doc = products_.Patch(req.PathParam("id"), *body, *if_match);
+    return doc.ok() ? Doc(*doc) : http::FromStatus(doc.status());
+  });
+  router_.Add("DELETE", "/api/v1/products/{id}", [this](http::Request& req) {
+    auto if_match = IfMatchVersion(req);
+    if (!if_match.ok()) return http::FromStatus(if_match.status());
+    Status s = products_.Delete(req.PathParam("id"), *if_match);
+    if (!s.ok()) return http::FromStatus(s);
+    http::Response r;
+    r.status = 204;
+    return r;
+  });
+  router_.Add("PUT", "/api/v1/products/{id}/schema", [this](http::Request& req) {
+    auto if_match = IfMatchVersion(req);
+    if (!if_match.ok()) return http::FromStatus(if_match.status());
+    auto body = ParseJsonBody(req);
+    if (!body.ok()) return http::FromStatus(body.status());
+    auto doc = products_.ReplaceSchema(req.PathParam("id"), *body, *if_match);
+    return doc.ok() ? Doc(*doc) : http::FromStatus(doc.status());
+  });
+  router_.Add("GET", "/api/v1/products/{id}/schema-versions", [this](http::Request& req) {
+    auto product = store_->products().Get(req.PathParam("id"));
+    if (!product.ok()) return http::FromStatus(product.status());
+    auto versions = store_->products().SchemaVersions(product->id);
+    if (!versions.ok()) return http::FromStatus(versions.status());
+    json items = json::array();
+    for (const auto& v : *versions)
+      items.push_back({{"version", v.version},
+                       {"created", v.created},
+                       {"schema", json::parse(v.schema, nullptr, false)}});
+    return http::JsonResponse(Dump({{"items", items}}));
+  });
+  router_.Add("GET", "/api/v1/products/{id}/editions", [this](http::Request& req) {
+    auto product = store_->products().Get(req.PathParam("id"));
+    if (!product.ok()) return http::FromStatus(product.status());
+    auto editions = store_->products().Editions(product->id);
+    if (!editions.ok()) return http::FromStatus(editions.status());
+    json items = json::array();
+    for (const auto& e : *editions) items.push_back(products::EditionJson(e, false));
+    return http::JsonResponse(Dump({{"items", items}}));
+  });
+  router_.Add("POST", "/api/v1/products/{id}/editions", [this](http::Request& req) {
+    auto opts = IngestOptionsFor(req);
+    if (!opts.ok()) return http::FromStatus(opts.status());
+    auto product = products_.Load(req.PathParam("id"));
+    if (!product.ok()) return http::FromStatus(product.status());
+    opts->max_bytes = cfg_.max_ingest_bytes;
+    auto job = products::IngestJob::Start(&store_->products(), *product, *opts);
+    if (!job.ok()) return http::FromStatus(job.status());
+    constexpr size_t kChunk = 1 << 16;
+    std::string_view body = req.body;
+    for (size_t off = 0; off < body.size(); off += kChunk) {
+      Status s = (*job)->Feed(body.substr(off, kChunk));
+      if (!s.ok()) return http::FromStatus(s);
+    }
+    auto edition = (*job)->Finish();
+    if (!edition.ok()) return http::FromStatus(edition.status());
+    http::Response r = http::JsonResponse(Dump(*edition), 201);
+    r.headers.emplace_back("Location", cfg_.PublicUrl() + "/api/v1/products/" + product->row.id +
+                                           "/editions/" + edition->value("id", ""));
+    return r;
+  });
+  router_.Add("GET", "/api/v1/products/{id}/editions/{edition}", [this](http::Request& req) {
+    auto e = store_->products().Edition(req.PathParam("id"), req.PathParam("edition"));
+    if (!e.ok()) return http::FromStatus(e.status());
+    http::Response r = http::JsonResponse(Dump(products::EditionJson(*e, true)));
+    r.headers.emplace_back("ETag", "\"" + e->sha256 + "\"");
+    return r;
+  });
+  router_.Add("GET", "/api/v1/products/{id}/editions/{edition}/quality", [this](http::Request& req) {
+    auto e = store_->products().Edition(req.PathParam("id"), req.PathParam("edition"));
+    if (!e.ok()) return http::FromStatus(e.status());
+    return http::JsonResponse(e->quality);
+  });
+  router_.Add("DELETE", "/api/v1/products/{id}/editions/{edition}", [this](http::Request& req) {
+    if (req.PathParam("edition") == "latest")
+      return http::ErrorResponse(400, "bad_request", "name the edition to delete by its id, not 'latest'");
+    Status s = store_->products().DeleteEdition(req.PathParam("id"), req.PathParam("edition"));
+    if (!s.ok()) return http::FromStatus(s);
+    http::Response r;
+    r.status = 204;
+    return r;
+  });
+}
+
+}  // namespace kilde::api

@@ -1,0 +1,55 @@
+// Data products: a product belongs to a catalog dataset and has a versioned schema.
+// Editions are added by ingest (ingest_job.h). Thread safe (stateless over the store).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+#include "products/schema.h"
+#include "store/store.h"
+
+namespace kilde::products {
+
+struct ProductPage {
+  std::vector<nlohmann::json> items;
+  std::optional<std::string> next_cursor;
+};
+
+class ProductService {
+ public:
+  explicit ProductService(store::Store* store) : store_(store) {}  // not owned
+
+  // {"id": slug (optional: derived from the dataset id), "dataset": id, "title": LangText (optional),
+  //  "description": LangText (optional), "schema": {"columns": [...]}} → the product document.
+  Result<nlohmann::json> Create(const nlohmann::json& body);
+  // The product with its current schema, schema_version and edition summary.
+  Result<nlohmann::json> Get(const std::string& id);
+  Result<ProductPage> List(const std::string& cursor, int limit, const std::string& dataset);
+  // Merge patch of title, description, dataset. The schema changes only through ReplaceSchema.
+  Result<nlohmann::json> Patch(const std::string& id, const nlohmann::json& patch,
+                               std::optional<int64_t> if_match);
+  Status Delete(const std::string& id, std::optional<int64_t> if_match);
+  // Records a new schema version unless `schema` equals the current one. Returns the product.
+  Result<nlohmann::json> ReplaceSchema(const std::string& id, const nlohmann::json& schema,
+                                       std::optional<int64_t> if_match);
+  // The product row and its current parsed schema.
+  struct Current {
+    store::ProductRow row;
+    Schema schema;
+  };
+  Result<Current> Load(const std::string& id);
+
+ private:
+  Result<nlohmann::json> Describe(const store::ProductRow& row);
+  Status CheckDataset(const nlohmann::json& doc, std::vector<FieldProblem>& problems);
+  store::Store* store_;
+};
+
+// The JSON summary of an edition (id, created, source, rows, schema_version, sha256, quality).
+nlohmann::json EditionJson(const store::EditionRow& e, bool with_quality);
+
+}  // namespace kilde::products

@@ -11,6 +11,7 @@
 #include "http/message.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "http/server.h"
 #include "products/service.h"
 #include "store/store.h"
 
@@ -20,6 +21,8 @@ class App {
  public:
   App(config::Config cfg, std::unique_ptr<store::Store> store);
   http::Response Handle(http::Request& req) { return router_.Dispatch(req); }
+  // Requests whose bodies stream (uploads of editions); see http::StreamFn.
+  std::optional<http::StreamRoute> StreamFor(http::Request& head);
   http::Metrics* metrics() { return &metrics_; }
   catalog::CatalogService& catalog() { return catalog_; }
   products::ProductService& products() { return products_; }

@@ -96,7 +96,53 @@ Result<products::IngestOptions> IngestOptionsFor(const http::Request& req) {
   return o;
 }
 
+// Feeds an upload to an ingest job as it arrives.
+class IngestSink final : public http::BodySink {
+ public:
+  IngestSink(std::unique_ptr<products::IngestJob> job, std::string location)
+      : job_(std::move(job)), location_(std::move(location)) {}
+  Status Write(std::string_view chunk) override { return job_->Feed(chunk); }
+  http::Response Finish() override {
+    auto edition = job_->Finish();
+    if (!edition.ok()) return http::FromStatus(edition.status());
+    http::Response r = http::JsonResponse(Dump(*edition), 201);
+    r.headers.emplace_back("Location", location_ + edition->value("id", ""));
+    return r;
+  }
+
+ private:
+  std::unique_ptr<products::IngestJob> job_;
+  std::string location_;
+};
+
 }  // namespace
+
+std::optional<http::StreamRoute> App::StreamFor(http::Request& head) {
+  // POST /api/v1/products/{id}/editions
+  const std::string prefix = "/api/v1/products/", suffix = "/editions";
+  const std::string& p = head.path;
+  if (head.method != "POST" || p.size() <= prefix.size() + suffix.size() || p.rfind(prefix, 0) != 0 ||
+      p.compare(p.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return std::nullopt;
+  const std::string id = p.substr(prefix.size(), p.size() - prefix.size() - suffix.size());
+  if (id.find('/') != std::string::npos) return std::nullopt;
+  http::StreamRoute route;
+  route.route = "/api/v1/products/{id}/editions";
+  auto fail = [&](const Status& s) {
+    route.response = http::FromStatus(s);
+    return std::optional<http::StreamRoute>(std::move(route));
+  };
+  auto opts = IngestOptionsFor(head);
+  if (!opts.ok()) return fail(opts.status());
+  auto product = products_.Load(id);
+  if (!product.ok()) return fail(product.status());
+  opts->max_bytes = cfg_.max_ingest_bytes;
+  auto job = products::IngestJob::Start(&store_->products(), *product, *opts);
+  if (!job.ok()) return fail(job.status());
+  route.sink = std::make_unique<IngestSink>(std::move(*job),
+                                            cfg_.PublicUrl() + "/api/v1/products/" + id + "/editions/");
+  return route;
+}
 
 void App::AddProductRoutes() {
   router_.Add("GET", "/api/v1/products", [this](http::Request& req) {
@@ -183,26 +229,18 @@ void App::AddProductRoutes() {
     for (const auto& e : *editions) items.push_back(products::EditionJson(e, false));
     return http::JsonResponse(Dump({{"items", items}}));
   });
+  // Uploads normally stream through StreamFor(); this route serves callers that hand
+  // App::Handle a complete body (and documents the route in the router).
   router_.Add("POST", "/api/v1/products/{id}/editions", [this](http::Request& req) {
-    auto opts = IngestOptionsFor(req);
-    if (!opts.ok()) return http::FromStatus(opts.status());
-    auto product = products_.Load(req.PathParam("id"));
-    if (!product.ok()) return http::FromStatus(product.status());
-    opts->max_bytes = cfg_.max_ingest_bytes;
-    auto job = products::IngestJob::Start(&store_->products(), *product, *opts);
-    if (!job.ok()) return http::FromStatus(job.status());
+    auto route = StreamFor(req);
+    if (!route) return http::ErrorResponse(404, "not_found", "no resource at " + req.path);
+    if (route->response) return std::move(*route->response);
     constexpr size_t kChunk = 1 << 16;
-    std::string_view body = req.body;
-    for (size_t off = 0; off < body.size(); off += kChunk) {
-      Status s = (*job)->Feed(body.substr(off, kChunk));
+    for (size_t off = 0; off < req.body.size(); off += kChunk) {
+      Status s = route->sink->Write(std::string_view(req.body).substr(off, kChunk));
       if (!s.ok()) return http::FromStatus(s);
     }
-    auto edition = (*job)->Finish();
-    if (!edition.ok()) return http::FromStatus(edition.status());
-    http::Response r = http::JsonResponse(Dump(*edition), 201);
-    r.headers.emplace_back("Location", cfg_.PublicUrl() + "/api/v1/products/" + product->row.id +
-                                           "/editions/" + edition->value("id", ""));
-    return r;
+    return route->sink->Finish();
   });
   router_.Add("GET", "/api/v1/products/{id}/editions/{edition}", [this](http::Request& req) {
     auto e = store_->products().Edition(req.PathParam("id"), req.PathParam("edition"));

@@ -64,6 +64,7 @@ int Serve(const ServeFlags& f) {
   opts.workers = cfg->workers;
   http::Server server(
       opts, [&app](http::Request& r) { return app.Handle(r); }, app.metrics());
+  server.SetStreamHandler([&app](http::Request& head) { return app.StreamFor(head); });
   auto port = server.Listen();
   if (!port.ok()) return Fail(port.status());
   app.SetBoundPort(*port);

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <list>
 #include <mutex>
 #include <thread>
@@ -28,6 +29,7 @@ class Session;
 struct Server::State {
   ServerOptions opts;
   std::function<Response(Request&)> handler;
+  StreamFn stream_fn;
   Metrics* metrics;
   net::io_context ioc;
   tcp::acceptor acceptor{ioc};
@@ -72,8 +74,11 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void ReadHeader() {
     if (st_->stopping) return Close();
+    stream_parser_.reset();
     parser_.emplace();
-    parser_->body_limit(st_->opts.max_body_bytes);
+    // No body limit while reading the header: streaming routes have none, others get
+    // theirs in OnHeader once the route is known.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     parser_->header_limit(static_cast<uint32_t>(st_->opts.max_header_bytes));
     stream_.expires_after(
         std::chrono::milliseconds(first_ ? st_->opts.read_timeout_ms : st_->opts.idle_timeout_ms));
@@ -88,16 +93,97 @@ class Session : public std::enable_shared_from_this<Session> {
     start_ = std::chrono::steady_clock::now();
     if (ec) return OnReadError(ec);
     stream_.expires_after(std::chrono::milliseconds(st_->opts.read_timeout_ms));
+    if (st_->stream_fn) {
+      auto head = BuildHead();
+      if (head) {
+        std::optional<StreamRoute> sr;
+        {
+          log::ScopedRequestId rid(head->request_id);
+          sr = st_->stream_fn(*head);
+        }
+        if (sr) return StartStream(std::move(*head), std::move(*sr));
+      }
+    }
+    const auto length = parser_->content_length();
+    if (length && *length > st_->opts.max_body_bytes) return OnReadError(bhttp::error::body_limit);
+    parser_->body_limit(st_->opts.max_body_bytes);  // applies to chunked bodies as they arrive
+    ContinueThen([](Session* self) { self->ReadBody(); });
+  }
+
+  // Sends "100 Continue" if the client waits for it, then runs `next`.
+  void ContinueThen(void (*next)(Session*)) {
     auto& req = parser_->get();
     if (beast::iequals(req[bhttp::field::expect], "100-continue") && !parser_->is_done()) {
       auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
-      bhttp::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code wec, size_t) {
-        if (wec) return self->Close();
-        self->ReadBody();
-      });
+      bhttp::async_write(stream_, *cont,
+                         [self = shared_from_this(), cont, next](beast::error_code wec, size_t) {
+                           if (wec) return self->Close();
+                           next(self.get());
+                         });
       return;
     }
-    ReadBody();
+    next(this);
+  }
+
+  void StartStream(Request head, StreamRoute sr) {
+    head_ = std::move(head);
+    stream_route_ = std::move(sr.route);
+    const bool keep_alive = parser_->get().keep_alive();
+    if (sr.response) {  // answered without reading the body: the connection cannot be reused
+      sr.response->route = stream_route_;
+      return Write(std::move(*sr.response), head_.method, head_.path, false, false);
+    }
+    sink_ = std::move(sr.sink);
+    chunk_.resize(1 << 16);
+    const bool done = parser_->is_done();
+    stream_parser_.emplace(std::move(*parser_));
+    stream_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());  // the sink enforces its own limit
+    if (done) return FinishStream(keep_alive);
+    ContinueThen([](Session* self) { self->ReadChunk(); });
+  }
+
+  void ReadChunk() {
+    auto& body = stream_parser_->get().body();
+    body.data = chunk_.data();
+    body.size = chunk_.size();
+    stream_.expires_after(std::chrono::milliseconds(st_->opts.read_timeout_ms));
+    bhttp::async_read_some(stream_, buffer_, *stream_parser_,
+                           [self = shared_from_this()](beast::error_code ec, size_t) { self->OnChunk(ec); });
+  }
+
+  void OnChunk(beast::error_code ec) {
+    if (ec == bhttp::error::need_buffer) ec = {};
+    if (ec) {
+      sink_.reset();
+      return Close();  // timeout, reset or malformed chunking: nothing to answer reliably
+    }
+    const size_t got = chunk_.size() - stream_parser_->get().body().size;
+    if (got > 0) {
+      Status s;
+      {
+        log::ScopedRequestId rid(head_.request_id);
+        s = sink_->Write(std::string_view(chunk_.data(), got));
+      }
+      if (!s.ok()) {
+        sink_.reset();
+        Response r = FromStatus(s);
+        r.route = stream_route_;
+        return Write(std::move(r), head_.method, head_.path, false, false);
+      }
+    }
+    if (stream_parser_->is_done()) return FinishStream(stream_parser_->get().keep_alive());
+    ReadChunk();
+  }
+
+  void FinishStream(bool keep_alive) {
+    Response r;
+    {
+      log::ScopedRequestId rid(head_.request_id);
+      r = sink_->Finish();
+    }
+    sink_.reset();
+    r.route = stream_route_;
+    Write(std::move(r), head_.method, head_.path, keep_alive && !st_->stopping, false);
   }
 
   void ReadBody() {
@@ -135,7 +221,9 @@ class Session : public std::enable_shared_from_this<Session> {
     Write(std::move(r), "", "", false, false);
   }
 
-  void Handle() {
+  // The request head (everything but the body); sets request_id_. nullopt if the
+  // target is malformed (bad percent-encoding).
+  std::optional<Request> BuildHead() {
     auto& msg = parser_->get();
     Request req;
     req.method = std::string(msg.method_string());
@@ -148,23 +236,35 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string incoming_id = req.Header("x-request-id");
     req.request_id = ValidRequestId(incoming_id) ? incoming_id : RandomHex(8);
     request_id_ = req.request_id;
-    req.body = std::move(msg.body());
     std::string_view target = req.target;
     size_t qpos = target.find('?');
     auto path = PercentDecode(target.substr(0, qpos), false);
     auto query = qpos == std::string_view::npos ? std::optional<Params>(Params{})
                                                 : ParseQuery(target.substr(qpos + 1));
+    if (!path || !query || path->empty() || (*path)[0] != '/') return std::nullopt;
+    req.path = std::move(*path);
+    req.query = std::move(*query);
+    return req;
+  }
+
+  void Handle() {
+    auto& msg = parser_->get();
     const bool keep_alive = msg.keep_alive();
     const bool head = msg.method() == bhttp::verb::head;
+    auto built = BuildHead();
+    Request req = built ? std::move(*built) : Request{};
+    if (!built) {
+      req.method = std::string(msg.method_string());
+      req.request_id = request_id_;
+    }
+    req.body = std::move(msg.body());
     Response resp;
     {
       log::ScopedRequestId rid(req.request_id);
-      if (!path || !query || path->empty() || (*path)[0] != '/') {
+      if (!built) {
         resp = ErrorResponse(400, "bad_request", "malformed request target (bad percent-encoding)");
         resp.route = "unmatched";
       } else {
-        req.path = std::move(*path);
-        req.query = std::move(*query);
         try {
           resp = st_->handler(req);
         } catch (const std::exception& e) {
@@ -229,6 +329,12 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  // Streaming requests: the parser switched to buffer_body, the sink and the head.
+  std::optional<bhttp::request_parser<bhttp::buffer_body>> stream_parser_;
+  std::unique_ptr<BodySink> sink_;
+  Request head_;
+  std::string stream_route_;
+  std::string chunk_;  // allocated only for streaming requests
   std::shared_ptr<Server::State> st_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::string request_id_;
@@ -281,6 +387,8 @@ Server::Server(ServerOptions opts, std::function<Response(Request&)> handler, Me
 }
 
 Server::~Server() = default;
+
+void Server::SetStreamHandler(StreamFn fn) { state_->stream_fn = std::move(fn); }
 
 Result<uint16_t> Server::Listen() {
   beast::error_code ec;

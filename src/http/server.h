@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
@@ -30,6 +31,29 @@ struct ServerOptions {
   int workers = 0;  // 0 = std::thread::hardware_concurrency()
 };
 
+// Consumes a request body that arrives in pieces (large uploads), so memory does
+// not grow with the body. Runs on an I/O thread; not shared between requests.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  // Each piece of the body, in order. A non-OK status ends the request: the server
+  // answers with that error and closes the connection (the rest is not read).
+  virtual Status Write(std::string_view chunk) = 0;
+  // After the last piece; the response is sent.
+  virtual Response Finish() = 0;
+};
+
+// How a streaming request is handled: a sink for its body, or an immediate
+// response (e.g. an error) sent without reading the body.
+struct StreamRoute {
+  std::unique_ptr<BodySink> sink;
+  std::optional<Response> response;
+  std::string route;  // route pattern for metrics
+};
+// Called with the request head (no body) once its header is read; nullopt means
+// "not a streaming request" and the body is read whole as usual.
+using StreamFn = std::function<std::optional<StreamRoute>(Request& head)>;
+
 class Server {
  public:
   // `handler` answers every complete request; exceptions escaping it are caught
@@ -38,6 +62,9 @@ class Server {
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
+
+  // Routes whose bodies stream (see BodySink). Call before Run().
+  void SetStreamHandler(StreamFn fn);
 
   // Binds and listens. Returns the bound port (useful with port 0).
   Result<uint16_t> Listen();

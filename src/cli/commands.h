@@ -9,5 +9,6 @@ namespace kilde::cli {
 void RegisterServe(CLI::App& app, int* exit_code);
 void RegisterCatalog(CLI::App& app, int* exit_code);
 void RegisterVersion(CLI::App& app, int* exit_code);
+void RegisterProduct(CLI::App& app, int* exit_code);
 
 }  // namespace kilde::cli

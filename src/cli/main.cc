@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   kilde::cli::RegisterServe(app, &exit_code);
   kilde::cli::RegisterCatalog(app, &exit_code);
+  kilde::cli::RegisterProduct(app, &exit_code);
   kilde::cli::RegisterVersion(app, &exit_code);
   try {
     app.parse(argc, argv);

@@ -6,6 +6,7 @@
 #include "base/time.h"
 #include "ingest/csv_reader.h"
 #include "ingest/json_reader.h"
+#include "products/infer.h"
 
 namespace kilde::products {
 
@@ -137,7 +138,9 @@ Status IngestJob::OnCsv(const std::vector<std::string_view>& fields, uint64_t li
     std::vector<FieldProblem> problems;
     std::vector<bool> seen(cols.size(), false);
     for (size_t f = 0; f < fields.size(); ++f) {
+      // A header matches a column by name, or by the name `kilde schema infer` derives from it.
       auto pos = m.product.schema.Find(TrimCell(fields[f]));
+      if (!pos) pos = m.product.schema.Find(ColumnNameFromHeader(std::string(TrimCell(fields[f]))));
       if (!pos) {
         problems.push_back({"header column " + std::to_string(f + 1), "unknown_column",
                             "'" + std::string(fields[f]) + "' is not a column of the schema"});

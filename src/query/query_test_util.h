@@ -1,0 +1,137 @@
+// Test fixture for the query tests: a real SQLite store in a temp dir with one product and an
+// edition of a small fixed schema (see QueryStoreTest::schema()).
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "products/schema.h"
+#include "query/row_query.h"
+#include "store/store.h"
+
+namespace kilde::query::testing {
+
+inline store::Cell Null() { return store::Cell{}; }
+inline store::Cell Int(int64_t v) { return store::Cell{store::CellKind::kInt, v, 0, ""}; }
+inline store::Cell Real(double v) { return store::Cell{store::CellKind::kReal, 0, v, ""}; }
+inline store::Cell Text(std::string v) { return store::Cell{store::CellKind::kText, 0, 0, std::move(v)}; }
+
+// Columns: 0 navn string, 1 year integer, 2 andel decimal, 3 aktiv boolean, 4 bydel enum, 5 dato date.
+inline products::Schema TestSchema() {
+  using products::ColumnType;
+  products::Schema s;
+  auto add = [&](std::string name, ColumnType t) {
+    products::Column c;
+    c.name = std::move(name);
+    c.type = t;
+    if (t == ColumnType::kEnum) c.enum_values = {"Alna", "Frogner", "Gamle Oslo"};
+    s.columns.push_back(std::move(c));
+  };
+  add("navn", ColumnType::kString);
+  add("year", ColumnType::kInteger);
+  add("andel", ColumnType::kDecimal);
+  add("aktiv", ColumnType::kBoolean);
+  add("bydel", ColumnType::kEnum);
+  add("dato", ColumnType::kDate);
+  return s;
+}
+
+class QueryStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("kilde_query_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto s = store::OpenSqliteStore(dir_);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    store_ = std::move(*s);
+    store::ResourceRow ds;
+    ds.kind = "datasets";
+    ds.id = "ds";
+    ds.created = ds.modified = "2026-01-01T00:00:00Z";
+    ds.version = 1;
+    ds.doc = "{}";
+    ASSERT_TRUE(store_->catalog().Insert(ds).ok());
+    store::ProductRow p{"p", "ds", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", 1, 1, "{}"};
+    ASSERT_TRUE(store_->products().Insert(p, {1, "2026-01-01T00:00:00Z", R"({"columns":[]})"}).ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Writes and commits edition `id` with `rows` (one Cell per schema column).
+  void MakeEdition(const std::string& id, const std::vector<std::vector<store::Cell>>& rows) {
+    std::vector<store::StorageColumn> cols = {{store::StorageType::kText}, {store::StorageType::kInteger},
+                                              {store::StorageType::kReal}, {store::StorageType::kInteger},
+                                              {store::StorageType::kText}, {store::StorageType::kText}};
+    auto w = store_->products().BeginEdition("p", cols);
+    ASSERT_TRUE(w.ok()) << w.status().message();
+    for (const auto& r : rows) ASSERT_TRUE((*w)->Append(r).ok());
+    store::EditionRow e;
+    e.id = id;
+    e.created = "2026-01-01T00:00:00Z";
+    e.row_count = static_cast<int64_t>(rows.size());
+    e.schema_version = 1;
+    e.sha256 = "abc";
+    e.quality = "{}";
+    ASSERT_TRUE((*w)->Commit(e).ok());
+    auto got = store_->products().Edition("p", id);
+    ASSERT_TRUE(got.ok());
+    edition_ = *got;
+  }
+
+  struct Page {
+    std::vector<int64_t> rows;
+    std::vector<std::vector<store::Cell>> cells;  // selected columns only
+    std::optional<std::string> next;
+  };
+  // Runs one page of `params` against the current edition; a failed Status is returned as is.
+  Result<Page> RunPage(const http::Params& params) {
+    KILDE_ASSIGN_OR_RETURN(RowQuery q, ParseRowQuery(schema_, params, Limits{}));
+    KILDE_ASSIGN_OR_RETURN(store::RowScan scan, BuildScan(schema_, q, edition_.id));
+    Page page;
+    std::vector<store::Cell> last_order;
+    int64_t n = 0;
+    KILDE_RETURN_IF_ERROR(store_->products().Scan(edition_, scan, [&](int64_t row, const auto& cells) {
+      if (++n > q.limit) {
+        page.next = NextCursor(q, edition_.id, page.rows.back(), last_order);
+        return Status::Ok();
+      }
+      page.rows.push_back(row);
+      page.cells.emplace_back(cells.begin(), cells.begin() + static_cast<std::ptrdiff_t>(q.select.size()));
+      last_order = OrderValues(q, cells);
+      return Status::Ok();
+    }));
+    return page;
+  }
+  // Ordinals of all matching rows, following cursors; fails the test on errors.
+  std::vector<int64_t> RunAll(http::Params params) {
+    std::vector<int64_t> all;
+    std::optional<std::string> cursor;
+    for (int guard = 0; guard < 10000; ++guard) {
+      http::Params p = params;
+      if (cursor) p.emplace_back("cursor", *cursor);
+      auto page = RunPage(p);
+      EXPECT_TRUE(page.ok()) << page.status().message();
+      if (!page.ok()) break;
+      all.insert(all.end(), page->rows.begin(), page->rows.end());
+      cursor = page->next;
+      if (!cursor) break;
+    }
+    return all;
+  }
+
+  products::Schema schema_ = TestSchema();
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+  store::EditionRow edition_;
+};
+
+}  // namespace kilde::query::testing

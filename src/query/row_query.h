@@ -1,0 +1,113 @@
+// The row query language of GET /api/v1/products/{id}/editions/{edition}/rows: parsing the
+// PostgREST-style query parameters into a RowQuery and turning a RowQuery into a store::RowScan.
+//
+// Query parameters (reserved names: select, order, limit, cursor, count, format; every other
+// parameter is a column filter `column=op.value`, column names matched case-insensitively):
+//   eq.v neq.v lt.v lte.v gt.v gte.v  comparisons; `v` is typed with products::ParseCell for the
+//                                     column (no null markers, so "eq." is the empty string for
+//                                     string columns and an error for other types)
+//   in.(a,b,"c,d")                    one of the listed values; values may be double-quoted (then
+//                                     `\"` and `\\` are escapes, and `,` `(` `)` are literal)
+//   like.pat ilike.pat                text patterns with `*` as the only wildcard (PostgREST); every
+//                                     other character, including % _ ? [ ], is literal. `like` is
+//                                     case-sensitive; `ilike` folds case for ASCII and Latin-1
+//                                     letters (A-Z, À-Þ incl. Æ Ø Å) only — other scripts compare
+//                                     case-sensitively. Only for columns stored as text.
+//   is.null  not.is.null              NULL / not NULL (the only forms of is/not).
+// Comparisons follow SQL: a NULL cell never satisfies eq/neq/lt/lte/gt/gte/in/like/ilike.
+// Several filters (also on the same column) are ANDed.
+//   select=a,b            columns to return, in that order (default: all, in schema order)
+//   order=a.asc,b.desc    sort (default ascending; `.asc` may be omitted); rows with equal keys are
+//                         ordered by row ordinal ascending. NULLs sort first ascending and last
+//                         descending (SQLite's order; the same for every page).
+//   limit=N               1..Limits::max_limit (default Limits::default_limit)
+//   cursor=...            opaque cursor from a previous page (NextCursor)
+//   count=exact           also report the number of matching rows
+//   format=json|ndjson|csv (default: from the Accept header, see row_writer.h)
+//
+// Access grants (later): RowQuery::filters is a plain list, so grant row filters are appended
+// (ANDed); QueryScope restricts the visible columns. All functions are pure and thread safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "http/message.h"
+#include "products/schema.h"
+#include "store/product_store.h"
+
+namespace kilde::query {
+
+enum class Op { kEq, kNeq, kLt, kLte, kGt, kGte, kIn, kLike, kIlike, kIsNull, kNotNull };
+
+// One condition on one column. `values`: one typed value (comparisons), 1+ values (kIn), one kText
+// pattern with `*` wildcards as given by the user (kLike, kIlike), none (kIsNull, kNotNull).
+struct Filter {
+  size_t column;  // schema position
+  Op op;
+  std::vector<store::Cell> values;
+};
+
+struct OrderBy {
+  size_t column;  // schema position
+  bool desc;
+};
+
+struct RowQuery {
+  std::vector<Filter> filters;  // ANDed
+  std::vector<size_t> select;   // schema positions, in requested order (all visible columns by default)
+  std::vector<OrderBy> order;   // empty = by row ordinal; never repeats a column
+  int64_t limit = 100;
+  std::optional<std::string> cursor;  // raw opaque cursor
+  bool count_exact = false;
+  std::string format;  // "json" | "ndjson" | "csv" ("" = from Accept)
+};
+
+struct Limits {
+  int64_t default_limit = 100;
+  int64_t max_limit = 10000;
+};
+
+// What a caller may see (for access grants). Columns outside `allowed_columns` are reported as
+// unknown_column (their existence is not revealed) and excluded from the default select;
+// `row_filters` are appended to the user's filters.
+struct QueryScope {
+  std::optional<std::vector<size_t>> allowed_columns;  // nullopt = all columns
+  std::vector<Filter> row_filters;
+};
+
+// Parses the query parameters. On failure kInvalidArgument with one FieldProblem per problem (all
+// at once), `field` naming the parameter: unknown_column, unknown_operator, invalid_value.
+Result<RowQuery> ParseRowQuery(const products::Schema& schema, const http::Params& params,
+                               const Limits& limits);
+Result<RowQuery> ParseRowQuery(const products::Schema& schema, const http::Params& params,
+                               const Limits& limits, const QueryScope& scope);
+
+// Parses filter parameters only (e.g. the row filter of a grant, "bydel=eq.Frogner&year=gte.2020");
+// reserved names are rejected as unknown_column.
+Result<std::vector<Filter>> ParseFilters(const products::Schema& schema, const http::Params& params);
+
+// The scan for one page: WHERE (filters AND the keyset condition of q.cursor) with `?` placeholders
+// only, ORDER BY the order columns then _row, LIMIT q.limit + 1 (one more row tells that there is a
+// next page). scan.columns is q.select followed by the order columns (OrderValues extracts them).
+// `edition_id` is the resolved id (never "latest"). kInvalidArgument (field "cursor") if the cursor
+// is malformed or was made for another edition or order.
+Result<store::RowScan> BuildScan(const products::Schema& schema, const RowQuery& q,
+                                 const std::string& edition_id);
+
+// The scan for count=exact: the filters only, no order, no limit.
+store::RowScan CountScan(const RowQuery& q);
+
+// The order-column values of a row scanned with BuildScan's scan (cells as passed to RowFn).
+std::vector<store::Cell> OrderValues(const RowQuery& q, const std::vector<store::Cell>& scanned);
+
+// The cursor for the page after the row with ordinal `last_row` whose order-column values are
+// `last_order_values` (one per q.order entry). Base64url; bound to `edition_id` and q.order.
+std::string NextCursor(const RowQuery& q, const std::string& edition_id, int64_t last_row,
+                       const std::vector<store::Cell>& last_order_values);
+
+}  // namespace kilde::query

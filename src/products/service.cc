@@ -116,6 +116,17 @@ Result<ProductService::Current> ProductService::Load(const std::string& id) {
                           std::to_string(row.schema_version));
 }
 
+Result<Schema> ProductService::SchemaAt(const std::string& product, int version) {
+  KILDE_ASSIGN_OR_RETURN(auto versions, store_->products().SchemaVersions(product));
+  for (const auto& v : versions) {
+    if (v.version != version) continue;
+    auto parsed = ParseSchema(json::parse(v.schema, nullptr, false));
+    if (!parsed.ok()) return Status::Internal("stored schema of '" + product + "' does not parse");
+    return std::move(*parsed);
+  }
+  return Status::Internal("data product '" + product + "' has no schema version " + std::to_string(version));
+}
+
 Result<json> ProductService::Describe(const store::ProductRow& row) {
   json doc = json::parse(row.doc, nullptr, false);
   if (!doc.is_object()) doc = json::object();

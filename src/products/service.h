@@ -42,6 +42,8 @@ class ProductService {
     Schema schema;
   };
   Result<Current> Load(const std::string& id);
+  // The schema of `product` at `version` (editions are read with the schema they were checked against).
+  Result<Schema> SchemaAt(const std::string& product, int version);
 
  private:
   Result<nlohmann::json> Describe(const store::ProductRow& row);

@@ -8,6 +8,7 @@ App::App(config::Config cfg, std::unique_ptr<store::Store> store)
   AddCatalogRoutes();
   AddRdfRoutes();
   AddProductRoutes();
+  AddRowRoutes();
 }
 
 }  // namespace kilde::api

@@ -39,6 +39,7 @@ class App {
   void AddCatalogRoutes();
   void AddRdfRoutes();
   void AddProductRoutes();
+  void AddRowRoutes();
 
   config::Config cfg_;
   std::unique_ptr<store::Store> store_;

@@ -27,6 +27,7 @@ struct IngestJobImpl {
   std::vector<store::Cell> cells;
   std::vector<FieldProblem> reported;
   int64_t bad_rows = 0;
+  bool truncated = false;  // more problems than max_reported_errors
   QualityReport quality;
   nlohmann::json quarantined = nlohmann::json::array();
   Sha256 hash;
@@ -116,6 +117,8 @@ Status IngestJob::AddRow(std::vector<std::pair<size_t, std::string>> errors, con
       m.quality.AddInvalid(col);
       if (m.reported.size() < m.opts.max_reported_errors)
         m.reported.push_back({where + ", column " + cols[col].name, "invalid_value", reason});
+      else
+        m.truncated = true;
     }
     return Status::Ok();
   }
@@ -165,7 +168,9 @@ Status IngestJob::OnCsv(const std::vector<std::string_view>& fields, uint64_t li
   if (fields.size() != m.header_map.size()) {
     ++m.bad_rows;
     m.quality.AddRejectedRow();
-    if (m.reported.size() < m.opts.max_reported_errors)
+    if (m.reported.size() >= m.opts.max_reported_errors)
+      m.truncated = true;
+    else
       m.reported.push_back({where, "wrong_field_count",
                             "expected " + std::to_string(m.header_map.size()) + " fields, found " +
                                 std::to_string(fields.size())});
@@ -194,7 +199,9 @@ Status IngestJob::OnObject(const nlohmann::json& obj, uint64_t index) {
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     auto pos = m.product.schema.Find(it.key());
     if (!pos) {
-      if (m.reported.size() < m.opts.max_reported_errors)
+      if (m.reported.size() >= m.opts.max_reported_errors)
+        m.truncated = true;
+      else
         m.reported.push_back({where, "unknown_column", "'" + it.key() + "' is not a column of the schema"});
       ++m.bad_rows;
       m.quality.AddRejectedRow();
@@ -262,13 +269,11 @@ Result<nlohmann::json> IngestJob::Finish() {
     KILDE_RETURN_IF_ERROR(m.ndjson->Finish(on_obj));
   }
   if (m.bad_rows > 0 && !m.opts.quarantine) {
-    return Status::Invalid(
-        std::to_string(m.bad_rows) + " row(s) do not match the schema; nothing was stored" +
-            (m.reported.size() < static_cast<size_t>(m.bad_rows)
-                 ? " (the first " + std::to_string(m.reported.size()) + " problems are listed)"
-                 : "") +
-            "; fix them, or send ?on_error=quarantine to keep the good rows",
-        std::move(m.reported));
+    // Build the message before moving the problems out (argument evaluation order is unspecified).
+    std::string msg = std::to_string(m.bad_rows) + " row(s) do not match the schema; nothing was stored";
+    if (m.truncated) msg += " (the first " + std::to_string(m.reported.size()) + " problems are listed)";
+    msg += "; fix them, or send ?on_error=quarantine to keep the good rows";
+    return Status::Invalid(std::move(msg), std::move(m.reported));
   }
   store::EditionRow e;
   const std::string now = NowRfc3339();

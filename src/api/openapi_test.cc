@@ -200,6 +200,8 @@ TEST_F(OpenApiTest, ListQueryParametersMatchServer) {
   for (const auto& [method, pattern] : Routes()) {
     if (method != "GET" || pattern.rfind("/api/v1/", 0) != 0 || pattern.back() == '}') continue;
     if (pattern == "/api/v1/openapi.json") continue;
+    // Sub-collections of one product (editions, schema versions, rows, quality) are not filtered lists.
+    if (pattern.rfind("/api/v1/products/{id}/", 0) == 0) continue;
     http::Response r = Get(Concrete(pattern), {{"no_such_filter", "1"}});
     ASSERT_EQ(r.status, 400) << pattern << ": " << r.body;
     Json body = Json::parse(r.body);
@@ -220,7 +222,7 @@ TEST_F(OpenApiTest, ListQueryParametersMatchServer) {
     EXPECT_EQ(documented, accepted) << "query parameters of GET " << pattern;
     ++lists;
   }
-  EXPECT_EQ(lists, 6);
+  EXPECT_EQ(lists, 7);  // six catalog kinds and products
 }
 
 TEST_F(OpenApiTest, ReferencesResolveAndOperationIdsAreUnique) {

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <fstream>
+#include <string>
+
 #include "fixtures.h"
 
 namespace kilde::it {
@@ -152,6 +155,36 @@ TEST_F(ProductsTest, SchemaChangesMakeVersionsAndOldEditionsKeepTheirs) {
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_FALSE(rows[0].contains("note"));  // read with the edition's schema version 1
   EXPECT_EQ(client().Get("/api/v1/products/" + p + "/schema-versions").Json()["items"].size(), 2u);
+}
+
+// Memory must not grow with the size of the uploaded file: the body streams into the ingest.
+// (Ingesting from a file costs ~40 MB here; a server that buffered the 40 MB body would need
+// at least that much more, which the limit below catches.)
+TEST(ProductsMemory, UploadDoesNotGrowServerMemory) {
+  TempDir dir;
+  std::string error;
+  auto server = KildeServer::Start(ServerConfig().DataDir(dir.path().string()), &error);
+  ASSERT_TRUE(server) << error;
+  HttpClient c(server->port(), std::chrono::seconds(60));
+  MustCreate(c, "/api/v1/organizations", OrgDoc("mem-org"));
+  MustCreate(c, "/api/v1/datasets", DatasetDoc("mem-ds", "mem-org"));
+  ASSERT_EQ(
+      c.Post("/api/v1/products", {{"id", "mem"}, {"dataset", "mem-ds"}, {"schema", ObsSchema()}}).status,
+      201);
+  std::string rows = "id,bydel,year,value\n";
+  for (int i = 0; i < 1500000; ++i) rows += std::to_string(i) + ",Gamle Oslo,2024,12.5\n";  // ~40 MB
+  auto r = c.Send("POST", "/api/v1/products/mem/editions", rows, {{"Content-Type", "text/csv"}});
+  ASSERT_EQ(r.status, 201) << r.Describe();
+  EXPECT_EQ(r.Json()["row_count"], 1500000);
+  // Peak resident memory of the server process, from /proc (kB).
+  std::ifstream status("/proc/" + std::to_string(server->pid()) + "/status");
+  std::string line;
+  long peak_kb = -1;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0) peak_kb = std::stol(line.substr(6));
+  ASSERT_GT(peak_kb, 0);
+  EXPECT_LT(peak_kb, 75 * 1024) << "peak RSS " << peak_kb << " kB for a " << rows.size() / 1000000
+                                << " MB upload";
 }
 
 // A server killed in the middle of an upload leaves no edition, and the store opens cleanly.

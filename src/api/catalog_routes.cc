@@ -1,6 +1,5 @@
 // The catalog's JSON API: /api/v1/{organizations,datasets,data-services,concepts,public-services}
 // and /api/v1/datasets/{dataset}/distributions.
-#include <charconv>
 #include <set>
 
 #include "api/app.h"
@@ -48,12 +47,10 @@ Result<catalog::ListRequest> ParseList(Kind kind, const http::Request& req) {
   const auto allowed = Filters(kind);
   for (const auto& [k, v] : req.query) {
     if (k == "limit") {
-      int n = 0;
-      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-      if (ec != std::errc() || p != v.data() + v.size() || n < 1 || n > 500)
-        problems.push_back({"limit", "invalid_value", "must be an integer from 1 to 500"});
+      if (auto n = ParseIntIn(v, 1, 500))
+        lr.limit = *n;
       else
-        lr.limit = n;
+        problems.push_back({"limit", "invalid_value", "must be an integer from 1 to 500"});
     } else if (k == "cursor") {
       lr.cursor = v;
     } else if (!allowed.count(k)) {

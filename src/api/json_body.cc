@@ -5,13 +5,38 @@
 
 namespace kilde::api {
 namespace {
-std::string MediaType(const std::string& content_type) {
-  std::string mt = content_type.substr(0, content_type.find(';'));
-  mt.erase(std::remove_if(mt.begin(), mt.end(), [](unsigned char c) { return std::isspace(c); }), mt.end());
-  std::transform(mt.begin(), mt.end(), mt.begin(), [](unsigned char c) { return std::tolower(c); });
-  return mt;
+std::string LowerNoSpace(std::string_view in) {
+  std::string out;
+  for (unsigned char c : in)
+    if (!std::isspace(c) && c != '"') out.push_back(static_cast<char>(std::tolower(c)));
+  return out;
 }
 }  // namespace
+
+std::string MediaType(std::string_view content_type) {
+  return LowerNoSpace(content_type.substr(0, content_type.find(';')));
+}
+
+std::string MediaTypeParam(std::string_view content_type, std::string_view name) {
+  size_t pos = content_type.find(';');
+  while (pos != std::string_view::npos) {
+    const size_t next = content_type.find(';', pos + 1);
+    std::string_view part =
+        content_type.substr(pos + 1, next == std::string_view::npos ? next : next - pos - 1);
+    const size_t eq = part.find('=');
+    if (eq != std::string_view::npos && LowerNoSpace(part.substr(0, eq)) == name)
+      return LowerNoSpace(part.substr(eq + 1));
+    pos = next;
+  }
+  return "";
+}
+
+std::optional<int> ParseIntIn(std::string_view text, int lo, int hi) {
+  int n = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || p != text.data() + text.size() || n < lo || n > hi) return std::nullopt;
+  return n;
+}
 
 Result<nlohmann::json> ParseJson(const std::string& text, const std::string& what) {
   try {

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -22,6 +23,14 @@ Result<nlohmann::json> ParseJson(const std::string& text, const std::string& wha
 // The version an If-Match header asks for ("3", "\"3\"", W/"3"), nullopt if none
 // or "*"; kFailedPrecondition-free: a malformed header is kInvalidArgument.
 Result<std::optional<int64_t>> IfMatchVersion(const http::Request& req);
+
+// The media type of a Content-Type value, lower-cased, without parameters or spaces
+// ("Text/CSV; charset=x" → "text/csv").
+std::string MediaType(std::string_view content_type);
+// The value of parameter `name` of a Content-Type ("charset"), lower-cased, unquoted; "" if absent.
+std::string MediaTypeParam(std::string_view content_type, std::string_view name);
+// `text` as an integer in [lo, hi], or nullopt.
+std::optional<int> ParseIntIn(std::string_view text, int lo, int hi);
 
 // Serialises a JSON document for a response (UTF-8; invalid sequences replaced).
 std::string Dump(const nlohmann::json& j);

@@ -1,6 +1,5 @@
 // Data products: /api/v1/products, schema versions, editions (ingest, list, get,
 // delete, quality report).
-#include <charconv>
 
 #include "api/app.h"
 #include "api/json_body.h"
@@ -21,23 +20,12 @@ http::Response Doc(const json& doc, int status = 200) {
   return r;
 }
 
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // Reads the ingest options from the Content-Type and the query string.
 Result<products::IngestOptions> IngestOptionsFor(const http::Request& req) {
   products::IngestOptions o;
   std::vector<FieldProblem> problems;
-  const std::string ct = Lower(req.Header("content-type"));
-  const std::string mt = ct.substr(0, ct.find(';'));
-  auto trim = [](std::string s) {
-    while (!s.empty() && s.back() == ' ') s.pop_back();
-    while (!s.empty() && s.front() == ' ') s.erase(0, 1);
-    return s;
-  };
-  const std::string media = trim(mt);
+  const std::string ct = req.Header("content-type");
+  const std::string media = MediaType(ct);
   if (media == "text/csv")
     o.format = products::InputFormat::kCsv;
   else if (media == "application/json")
@@ -48,9 +36,7 @@ Result<products::IngestOptions> IngestOptionsFor(const http::Request& req) {
     return Status(Code::kUnsupported,
                   "Content-Type must be text/csv, application/json or application/x-ndjson" +
                       (ct.empty() ? std::string(" (none was sent)") : ", not " + ct));
-  std::string charset;
-  if (auto p = ct.find("charset="); p != std::string::npos)
-    charset = trim(ct.substr(p + 8, ct.find(';', p) - p - 8));
+  std::string charset = MediaTypeParam(ct, "charset");
   if (auto q = req.Query("charset")) charset = *q;
   if (!charset.empty()) {
     auto cs = ingest::CharsetFromName(charset);
@@ -151,8 +137,9 @@ void App::AddProductRoutes() {
     std::vector<FieldProblem> problems;
     for (const auto& [k, v] : req.query) {
       if (k == "limit") {
-        auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), limit);
-        if (ec != std::errc() || p != v.data() + v.size() || limit < 1 || limit > 500)
+        if (auto n = ParseIntIn(v, 1, 500))
+          limit = *n;
+        else
           problems.push_back({k, "invalid_value", "must be an integer from 1 to 500"});
       } else if (k == "cursor") {
         cursor = v;

@@ -13,14 +13,6 @@ namespace {
 
 using catalog::Kind;
 
-std::string ETag(const nlohmann::json& doc) { return "\"" + std::to_string(doc.value("version", 0)) + "\""; }
-
-http::Response DocResponse(const nlohmann::json& doc, int status = 200) {
-  http::Response r = http::JsonResponse(Dump(doc), status);
-  r.headers.emplace_back("ETag", ETag(doc));
-  return r;
-}
-
 // Query parameters each list accepts besides limit and cursor.
 std::set<std::string> Filters(Kind k) {
   switch (k) {
@@ -114,7 +106,7 @@ void App::AddCatalogRoutes() {
       if (!body.ok()) return http::FromStatus(body.status());
       auto doc = catalog_.Create(kind, std::move(*body), req.PathParam("dataset"));
       if (!doc.ok()) return http::FromStatus(doc.status());
-      http::Response r = DocResponse(*doc, 201);
+      http::Response r = VersionedDocResponse(*doc, 201);
       std::string loc = kind == Kind::kDistribution
                             ? "/api/v1/datasets/" + req.PathParam("dataset") + "/distributions/"
                             : "/api/v1/" + std::string(catalog::PathName(kind)) + "/";
@@ -124,14 +116,14 @@ void App::AddCatalogRoutes() {
     router_.Add("GET", item, [this, kind](http::Request& req) {
       auto doc = catalog_.Get(kind, req.PathParam("id"), req.PathParam("dataset"));
       if (!doc.ok()) return http::FromStatus(doc.status());
-      const std::string etag = ETag(*doc);
+      const std::string etag = VersionETag(*doc);
       if (http::IfNoneMatchHits(req.Header("if-none-match"), etag)) {
         http::Response r;
         r.status = 304;
         r.headers.emplace_back("ETag", etag);
         return r;
       }
-      return DocResponse(*doc);
+      return VersionedDocResponse(*doc);
     });
     router_.Add("PUT", item, [this, kind](http::Request& req) {
       auto if_match = IfMatchVersion(req);
@@ -141,7 +133,7 @@ void App::AddCatalogRoutes() {
       auto doc =
           catalog_.Replace(kind, req.PathParam("id"), std::move(*body), *if_match, req.PathParam("dataset"));
       if (!doc.ok()) return http::FromStatus(doc.status());
-      return DocResponse(*doc);
+      return VersionedDocResponse(*doc);
     });
     router_.Add("PATCH", item, [this, kind](http::Request& req) {
       auto if_match = IfMatchVersion(req);
@@ -150,7 +142,7 @@ void App::AddCatalogRoutes() {
       if (!body.ok()) return http::FromStatus(body.status());
       auto doc = catalog_.Patch(kind, req.PathParam("id"), *body, *if_match, req.PathParam("dataset"));
       if (!doc.ok()) return http::FromStatus(doc.status());
-      return DocResponse(*doc);
+      return VersionedDocResponse(*doc);
     });
     router_.Add("DELETE", item, [this, kind](http::Request& req) {
       auto if_match = IfMatchVersion(req);

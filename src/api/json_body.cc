@@ -1,5 +1,7 @@
 #include "api/json_body.h"
 
+#include "http/error_response.h"
+
 #include <algorithm>
 #include <charconv>
 
@@ -76,6 +78,16 @@ Result<std::optional<int64_t>> IfMatchVersion(const http::Request& req) {
     return Status::Invalid("If-Match must be an ETag from this API, e.g. \"3\"",
                            {{"If-Match", "invalid_format", "expected a quoted version number"}});
   return std::optional<int64_t>(n);
+}
+
+std::string VersionETag(const nlohmann::json& doc) {
+  return "\"" + std::to_string(doc.value("version", 0)) + "\"";
+}
+
+http::Response VersionedDocResponse(const nlohmann::json& doc, int status) {
+  http::Response r = http::JsonResponse(Dump(doc), status);
+  r.headers.emplace_back("ETag", VersionETag(doc));
+  return r;
 }
 
 std::string Dump(const nlohmann::json& j) {

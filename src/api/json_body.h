@@ -32,6 +32,11 @@ std::string MediaTypeParam(std::string_view content_type, std::string_view name)
 // `text` as an integer in [lo, hi], or nullopt.
 std::optional<int> ParseIntIn(std::string_view text, int lo, int hi);
 
+// The ETag of a versioned document: its "version" quoted ("\"3\"").
+std::string VersionETag(const nlohmann::json& doc);
+// A JSON response of a versioned document, with its ETag.
+http::Response VersionedDocResponse(const nlohmann::json& doc, int status = 200);
+
 // Serialises a JSON document for a response (UTF-8; invalid sequences replaced).
 std::string Dump(const nlohmann::json& j);
 

@@ -13,13 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-http::Response Doc(const json& doc, int status = 200) {
-  http::Response r = http::JsonResponse(Dump(doc), status);
-  if (doc.contains("version"))
-    r.headers.emplace_back("ETag", "\"" + std::to_string(doc.value("version", 0)) + "\"");
-  return r;
-}
-
 // Reads the ingest options from the Content-Type and the query string.
 Result<products::IngestOptions> IngestOptionsFor(const http::Request& req) {
   products::IngestOptions o;
@@ -162,13 +155,13 @@ void App::AddProductRoutes() {
     if (!body.ok()) return http::FromStatus(body.status());
     auto doc = products_.Create(*body);
     if (!doc.ok()) return http::FromStatus(doc.status());
-    http::Response r = Doc(*doc, 201);
+    http::Response r = VersionedDocResponse(*doc, 201);
     r.headers.emplace_back("Location", cfg_.PublicUrl() + "/api/v1/products/" + doc->value("id", ""));
     return r;
   });
   router_.Add("GET", "/api/v1/products/{id}", [this](http::Request& req) {
     auto doc = products_.Get(req.PathParam("id"));
-    return doc.ok() ? Doc(*doc) : http::FromStatus(doc.status());
+    return doc.ok() ? VersionedDocResponse(*doc) : http::FromStatus(doc.status());
   });
   router_.Add("PATCH", "/api/v1/products/{id}", [this](http::Request& req) {
     auto if_match = IfMatchVersion(req);
@@ -176,7 +169,7 @@ void App::AddProductRoutes() {
     auto body = ParseJsonBody(req, "application/merge-patch+json");
     if (!body.ok()) return http::FromStatus(body.status());
     auto doc = products_.Patch(req.PathParam("id"), *body, *if_match);
-    return doc.ok() ? Doc(*doc) : http::FromStatus(doc.status());
+    return doc.ok() ? VersionedDocResponse(*doc) : http::FromStatus(doc.status());
   });
   router_.Add("DELETE", "/api/v1/products/{id}", [this](http::Request& req) {
     auto if_match = IfMatchVersion(req);
@@ -193,7 +186,7 @@ void App::AddProductRoutes() {
     auto body = ParseJsonBody(req);
     if (!body.ok()) return http::FromStatus(body.status());
     auto doc = products_.ReplaceSchema(req.PathParam("id"), *body, *if_match);
-    return doc.ok() ? Doc(*doc) : http::FromStatus(doc.status());
+    return doc.ok() ? VersionedDocResponse(*doc) : http::FromStatus(doc.status());
   });
   router_.Add("GET", "/api/v1/products/{id}/schema-versions", [this](http::Request& req) {
     auto product = store_->products().Get(req.PathParam("id"));

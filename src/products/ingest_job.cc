@@ -15,6 +15,7 @@ struct IngestJobImpl {
   ProductService::Current product;
   IngestOptions opts;
   ParseOptions parse;
+  ParseOptions json_parse;  // JSON carries its own nulls: only an explicit null is null
   std::unique_ptr<store::EditionWriter> writer;
   ingest::Decoder decoder{ingest::Charset::kUtf8};
   std::optional<ingest::CsvReader> csv;
@@ -74,6 +75,8 @@ Result<std::unique_ptr<IngestJob>> IngestJob::Start(store::ProductStore* store,
   impl->opts = std::move(opts);
   impl->parse.decimal_comma = impl->opts.decimal_comma;
   impl->parse.null_markers = impl->opts.null_markers;
+  impl->json_parse = impl->parse;
+  impl->json_parse.null_markers.clear();
   impl->decoder = ingest::Decoder(impl->opts.charset);
   std::vector<store::StorageColumn> cols;
   for (const auto& c : product.schema.columns) cols.push_back({StorageOf(c.type), c.indexed || c.key, c.key});
@@ -224,10 +227,7 @@ Status IngestJob::OnObject(const nlohmann::json& obj, uint64_t index) {
       errors.emplace_back(*pos, "expected a string, number, boolean or null");
       continue;
     }
-    // JSON carries its own nulls: only an explicit null is null here, so "" and markers are values.
-    ParseOptions exact = m.parse;
-    exact.null_markers.clear();
-    CellResult r = ParseCell(cols[*pos], raw, exact);
+    CellResult r = ParseCell(cols[*pos], raw, m.json_parse);
     if (!r.ok())
       errors.emplace_back(*pos, std::move(r.error));
     else

@@ -76,8 +76,6 @@ class CatalogStore {
   // Inserts or replaces every row in one transaction: all or nothing. References
   // may point at rows later in the batch. Versions are assigned by the store.
   virtual Status UpsertBatch(const std::vector<ResourceRow>& rows) = 0;
-  // Resources that refer to (kind, id), excluding its own children.
-  virtual Result<std::vector<Ref>> ReferencedBy(const std::string& kind, const std::string& id) = 0;
 };
 
 class Store {

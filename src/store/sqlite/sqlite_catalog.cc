@@ -233,19 +233,4 @@ Status SqliteCatalogStore::UpsertBatch(const std::vector<ResourceRow>& rows) {
   return Status::Ok();
 }
 
-Result<std::vector<Ref>> SqliteCatalogStore::ReferencedBy(const std::string& kind, const std::string& id) {
-  auto c = pool_->Acquire();
-  KILDE_ASSIGN_OR_RETURN(
-      Statement * q,
-      c->Prepare("SELECT f.kind, f.id FROM resource_refs f JOIN resources r ON r.kind=f.kind AND r.id=f.id "
-                 "WHERE f.ref_kind=? AND f.ref_id=? AND NOT (r.parent_kind IS ? AND r.parent_id IS ?) ORDER "
-                 "BY 1, 2"));
-  q->Bind(1, kind).Bind(2, id).Bind(3, kind).Bind(4, id);
-  std::vector<Ref> out;
-  int rc;
-  while ((rc = q->Step()) == SQLITE_ROW) out.push_back(Ref{q->Text(0), q->Text(1)});
-  if (rc != SQLITE_DONE) return Count(c->Error("referenced by"));
-  return out;
-}
-
 }  // namespace kilde::store::sqlite

@@ -26,7 +26,6 @@ class SqliteCatalogStore final : public CatalogStore {
   Status Delete(const std::string& kind, const std::string& id,
                 std::optional<int64_t> expected_version) override;
   Status UpsertBatch(const std::vector<ResourceRow>& rows) override;
-  Result<std::vector<Ref>> ReferencedBy(const std::string& kind, const std::string& id) override;
 
  private:
   Status Count(Status s) {

@@ -101,6 +101,27 @@ class JsonWriter : public RowWriter {
   int64_t rows_ = 0;
 };
 
+// A bare JSON array of row objects: the whole-edition download, in the form uploads accept.
+class JsonArrayWriter : public RowWriter {
+ public:
+  explicit JsonArrayWriter(std::string* out) : out_(*out) {}
+  std::string_view content_type() const override { return "application/json"; }
+  void Begin(const std::vector<std::string>& names) override {
+    keys_ = JsonKeys(names);
+    out_ += '[';
+  }
+  void Row(const std::vector<Cell>& cells, const std::vector<products::ColumnType>& types) override {
+    if (rows_++) out_ += ',';
+    AppendJsonObject(keys_, cells, types, out_);
+  }
+  void End(std::optional<std::string>, std::optional<int64_t>) override { out_ += "]\n"; }
+
+ private:
+  std::string& out_;
+  std::vector<std::string> keys_;
+  int64_t rows_ = 0;
+};
+
 class NdjsonWriter : public RowWriter {
  public:
   explicit NdjsonWriter(std::string* out) : out_(*out) {}
@@ -224,6 +245,7 @@ void AppendJsonString(std::string_view s, std::string& out) {
 
 std::unique_ptr<RowWriter> MakeRowWriter(std::string_view format, std::string* out) {
   if (format == "json") return std::make_unique<JsonWriter>(out);
+  if (format == "json_array") return std::make_unique<JsonArrayWriter>(out);
   if (format == "ndjson") return std::make_unique<NdjsonWriter>(out);
   if (format == "csv") return std::make_unique<CsvWriter>(out);
   return nullptr;

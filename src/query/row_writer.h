@@ -36,7 +36,8 @@ class RowWriter {
 };
 
 // A writer for `format` ("json", "ndjson" or "csv") appending to `*out` (not owned, must outlive
-// the writer). nullptr for any other format.
+// the writer). "json_array" writes a bare array of row objects (whole-edition downloads) and
+// ignores End's arguments. nullptr for any other format.
 std::unique_ptr<RowWriter> MakeRowWriter(std::string_view format, std::string* out);
 
 // The format for a request: `format` if not empty, else the first supported media type of the

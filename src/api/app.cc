@@ -9,6 +9,7 @@ App::App(config::Config cfg, std::unique_ptr<store::Store> store)
   AddRdfRoutes();
   AddProductRoutes();
   AddRowRoutes();
+  AddAggregateRoutes();
 }
 
 }  // namespace kilde::api

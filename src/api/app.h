@@ -40,6 +40,7 @@ class App {
   void AddRdfRoutes();
   void AddProductRoutes();
   void AddRowRoutes();
+  void AddAggregateRoutes();
 
   config::Config cfg_;
   std::unique_ptr<store::Store> store_;

@@ -1,10 +1,12 @@
-// Test fixture for the query tests: a real SQLite store in a temp dir with one product and an
+// Helpers for the query tests: brute-force references (Compare, Matches) and a fixture with a
+// real SQLite store in a temp dir with one product and an
 // edition of a small fixed schema (see QueryStoreTest::schema()).
 #pragma once
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -39,6 +41,85 @@ inline products::Schema TestSchema() {
   add("bydel", ColumnType::kEnum);
   add("dato", ColumnType::kDate);
   return s;
+}
+
+// Brute-force references for the randomized tests.
+
+// -1 / 0 / 1 in SQLite's order for cells of one column (NULL lowest, text bytewise).
+inline int Compare(const store::Cell& a, const store::Cell& b) {
+  if (a.kind == store::CellKind::kNull || b.kind == store::CellKind::kNull)
+    return (a.kind != store::CellKind::kNull) - (b.kind != store::CellKind::kNull);
+  if (a.kind == store::CellKind::kText) return a.text < b.text ? -1 : a.text > b.text ? 1 : 0;
+  double x = a.kind == store::CellKind::kInt ? static_cast<double>(a.i) : a.d;
+  double y = b.kind == store::CellKind::kInt ? static_cast<double>(b.i) : b.d;
+  if (a.kind == store::CellKind::kInt && b.kind == store::CellKind::kInt)
+    return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+// Code points of UTF-8 `s`; with `fold`, A-Z and Latin-1 upper case letters lowered.
+inline std::u32string Decode(const std::string& s, bool fold) {
+  std::u32string out;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char b = static_cast<unsigned char>(s[i]);
+    char32_t cp;
+    size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    cp = len == 1 ? b : len == 2 ? b & 0x1F : len == 3 ? b & 0x0F : b & 0x07;
+    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    i += len;
+    if (fold && ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7))) cp += 0x20;
+    out.push_back(cp);
+  }
+  return out;
+}
+
+// Whether s[si..] matches the `*`-wildcard pattern p[pi..].
+inline bool Wild(const std::u32string& p, size_t pi, const std::u32string& s, size_t si) {
+  if (pi == p.size()) return si == s.size();
+  if (p[pi] == U'*') {
+    for (size_t k = si; k <= s.size(); ++k)
+      if (Wild(p, pi + 1, s, k)) return true;
+    return false;
+  }
+  return si < s.size() && p[pi] == s[si] && Wild(p, pi + 1, s, si + 1);
+}
+
+// Whether cell `c` passes filter `f` (SQL semantics: NULL passes only is.null).
+inline bool Matches(const Filter& f, const store::Cell& c) {
+  switch (f.op) {
+    case Op::kIsNull:
+      return c.kind == store::CellKind::kNull;
+    case Op::kNotNull:
+      return c.kind != store::CellKind::kNull;
+    default:
+      break;
+  }
+  if (c.kind == store::CellKind::kNull) return false;
+  const store::Cell& v = f.values[0];
+  switch (f.op) {
+    case Op::kEq:
+      return Compare(c, v) == 0;
+    case Op::kNeq:
+      return Compare(c, v) != 0;
+    case Op::kLt:
+      return Compare(c, v) < 0;
+    case Op::kLte:
+      return Compare(c, v) <= 0;
+    case Op::kGt:
+      return Compare(c, v) > 0;
+    case Op::kGte:
+      return Compare(c, v) >= 0;
+    case Op::kIn:
+      return std::any_of(f.values.begin(), f.values.end(),
+                         [&](const store::Cell& x) { return Compare(c, x) == 0; });
+    case Op::kLike:
+    case Op::kIlike: {
+      bool fold = f.op == Op::kIlike;
+      return Wild(Decode(v.text, fold), 0, Decode(c.text, fold), 0);
+    }
+    default:
+      return false;
+  }
 }
 
 class QueryStoreTest : public ::testing::Test {

@@ -2,20 +2,7 @@
 // PostgREST-style query parameters into a RowQuery and turning a RowQuery into a store::RowScan.
 //
 // Query parameters (reserved names: select, order, limit, cursor, count, format; every other
-// parameter is a column filter `column=op.value`, column names matched case-insensitively):
-//   eq.v neq.v lt.v lte.v gt.v gte.v  comparisons; `v` is typed with products::ParseCell for the
-//                                     column (no null markers, so "eq." is the empty string for
-//                                     string columns and an error for other types)
-//   in.(a,b,"c,d")                    one of the listed values; values may be double-quoted (then
-//                                     `\"` and `\\` are escapes, and `,` `(` `)` are literal)
-//   like.pat ilike.pat                text patterns with `*` as the only wildcard (PostgREST); every
-//                                     other character, including % _ ? [ ], is literal. `like` is
-//                                     case-sensitive; `ilike` folds case for ASCII and Latin-1
-//                                     letters (A-Z, À-Þ incl. Æ Ø Å) only — other scripts compare
-//                                     case-sensitively. Only for columns stored as text.
-//   is.null  not.is.null              NULL / not NULL (the only forms of is/not).
-// Comparisons follow SQL: a NULL cell never satisfies eq/neq/lt/lte/gt/gte/in/like/ilike.
-// Several filters (also on the same column) are ANDed.
+// parameter is a column filter `column=op.value` in the grammar of filter.h):
 //   select=a,b            columns to return, in that order (default: all, in schema order)
 //   order=a.asc,b.desc    sort (default ascending; `.asc` may be omitted); rows with equal keys are
 //                         ordered by row ordinal ascending. NULLs sort first ascending and last
@@ -38,19 +25,10 @@
 #include "base/status.h"
 #include "http/message.h"
 #include "products/schema.h"
+#include "query/filter.h"
 #include "store/product_store.h"
 
 namespace kilde::query {
-
-enum class Op { kEq, kNeq, kLt, kLte, kGt, kGte, kIn, kLike, kIlike, kIsNull, kNotNull };
-
-// One condition on one column. `values`: one typed value (comparisons), 1+ values (kIn), one kText
-// pattern with `*` wildcards as given by the user (kLike, kIlike), none (kIsNull, kNotNull).
-struct Filter {
-  size_t column;  // schema position
-  Op op;
-  std::vector<store::Cell> values;
-};
 
 struct OrderBy {
   size_t column;  // schema position
@@ -70,14 +48,6 @@ struct RowQuery {
 struct Limits {
   int64_t default_limit = 100;
   int64_t max_limit = 10000;
-};
-
-// What a caller may see (for access grants). Columns outside `allowed_columns` are reported as
-// unknown_column (their existence is not revealed) and excluded from the default select;
-// `row_filters` are appended to the user's filters.
-struct QueryScope {
-  std::optional<std::vector<size_t>> allowed_columns;  // nullopt = all columns
-  std::vector<Filter> row_filters;
 };
 
 // Parses the query parameters. On failure kInvalidArgument with one FieldProblem per problem (all

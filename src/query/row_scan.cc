@@ -7,7 +7,6 @@
 // order_spec is e.g. "2a,5d" (schema position + a/d). It is not secret: a forged cursor can only
 // move the page start, because its values are type-checked against the schema and bound.
 #include <cassert>
-#include <cctype>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -31,88 +30,6 @@ std::string OrderSpec(const RowQuery& q) {
     s += std::to_string(o.column) + (o.desc ? "d" : "a");
   }
   return s;
-}
-
-// Appends the glob form of a `*`-wildcard pattern: `*` stays, ? and [ become bracket classes; with
-// `fold_case`, letters with an ASCII / Latin-1 case pair become [xX]. `p` is valid UTF-8.
-std::string ToGlob(std::string_view p, bool fold_case) {
-  std::string g;
-  for (size_t i = 0; i < p.size();) {
-    unsigned char b = static_cast<unsigned char>(p[i]);
-    size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-    std::string_view ch = p.substr(i, len);
-    i += len;
-    if (ch == "?" || ch == "[") {
-      g += '[';
-      g += ch;
-      g += ']';
-    } else if (fold_case && len == 1 && std::isalpha(b)) {
-      g += '[';
-      g += static_cast<char>(std::tolower(b));
-      g += static_cast<char>(std::toupper(b));
-      g += ']';
-    } else if (fold_case && len == 2 && b == 0xC3) {
-      // U+00C0..U+00DE (not U+00D7) <-> U+00E0..U+00FE (not U+00F7): second byte 0x80..0x9E <-> 0xA0..0xBE.
-      unsigned char c2 = static_cast<unsigned char>(ch[1]);
-      unsigned char upper = c2 >= 0xA0 ? c2 - 0x20 : c2;
-      if (upper <= 0x9E && upper != 0x97) {
-        g += "[\xC3";
-        g += static_cast<char>(upper);
-        g += '\xC3';
-        g += static_cast<char>(upper + 0x20);
-        g += ']';
-      } else {
-        g += ch;
-      }
-    } else {
-      g += ch;
-    }
-  }
-  return g;
-}
-
-void AppendFilter(const Filter& f, std::string& where, std::vector<Cell>& params) {
-  const std::string c = Col(f.column);
-  static const char* kCmp[] = {" = ?", " <> ?", " < ?", " <= ?", " > ?", " >= ?"};
-  switch (f.op) {
-    case Op::kEq:
-    case Op::kNeq:
-    case Op::kLt:
-    case Op::kLte:
-    case Op::kGt:
-    case Op::kGte:
-      where += c + kCmp[static_cast<int>(f.op)];
-      params.push_back(f.values.at(0));
-      break;
-    case Op::kIn:
-      where += c + " IN (";
-      for (size_t i = 0; i < f.values.size(); ++i) {
-        where += i ? ", ?" : "?";
-        params.push_back(f.values[i]);
-      }
-      where += ")";
-      break;
-    case Op::kLike:
-    case Op::kIlike:
-      where += c + " GLOB ?";
-      params.push_back(Cell{CellKind::kText, 0, 0, ToGlob(f.values.at(0).text, f.op == Op::kIlike)});
-      break;
-    case Op::kIsNull:
-      where += c + " IS NULL";
-      break;
-    case Op::kNotNull:
-      where += c + " IS NOT NULL";
-      break;
-  }
-}
-
-std::string FilterWhere(const std::vector<Filter>& filters, std::vector<Cell>& params) {
-  std::string where;
-  for (const Filter& f : filters) {
-    if (!where.empty()) where += " AND ";
-    AppendFilter(f, where, params);
-  }
-  return where;
 }
 
 Status BadCursor(std::string msg) { return Status::Invalid(msg, {{"cursor", "invalid_value", msg}}); }
@@ -190,7 +107,7 @@ std::string KeysetWhere(const RowQuery& q, const Position& p, std::vector<Cell>&
 Result<store::RowScan> BuildScan(const products::Schema& schema, const RowQuery& q,
                                  const std::string& edition_id) {
   store::RowScan scan;
-  scan.where = FilterWhere(q.filters, scan.params);
+  scan.where = FilterSql(q.filters, scan.params);
   if (q.cursor) {
     KILDE_ASSIGN_OR_RETURN(Position p, DecodeCursor(schema, q, edition_id));
     std::string keyset = KeysetWhere(q, p, scan.params);
@@ -206,7 +123,7 @@ Result<store::RowScan> BuildScan(const products::Schema& schema, const RowQuery&
 
 store::RowScan CountScan(const RowQuery& q) {
   store::RowScan scan;
-  scan.where = FilterWhere(q.filters, scan.params);
+  scan.where = FilterSql(q.filters, scan.params);
   return scan;
 }
 

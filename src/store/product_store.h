@@ -81,6 +81,27 @@ struct RowScan {
 };
 using RowFn = std::function<Status(int64_t row, const std::vector<Cell>& cells)>;
 
+// A grouped aggregate over one edition, from the same fixed grammar as RowScan: SQL text is made
+// only of column positions, the function enum and integers; values are bound `?` parameters.
+enum class AggregateFn { kCountRows, kCount, kSum, kAvg, kMin, kMax };  // COUNT(*), COUNT(c), ...
+struct AggregateTerm {
+  AggregateFn fn = AggregateFn::kCountRows;
+  int column = -1;  // schema position; ignored for kCountRows
+};
+struct AggregateOrder {
+  int output = 0;  // index into the result row (group columns, then aggregates)
+  bool desc = false;
+};
+struct AggregateScan {
+  std::string where;          // as RowScan::where
+  std::vector<Cell> params;   // bound in order
+  std::vector<int> group_by;  // schema positions; empty = one row over all matching rows
+  std::vector<AggregateTerm> aggregates;
+  std::vector<AggregateOrder> order;  // empty = unspecified
+  int64_t limit = -1;                 // -1 = all
+  int64_t offset = 0;
+};
+
 class ProductStore {
  public:
   virtual ~ProductStore() = default;
@@ -108,6 +129,11 @@ class ProductStore {
   // Streams rows of an edition in scan order; the callback may stop with a non-OK Status.
   virtual Status Scan(const EditionRow& edition, const RowScan& scan, const RowFn& fn) = 0;
   virtual Result<int64_t> Count(const EditionRow& edition, const RowScan& scan) = 0;
+  // Streams one result row per group (cells: the group_by values, then the aggregates; `row` is
+  // 1, 2, ...). NULLs form one group. Integer SUM overflow is kInvalidArgument "integer overflow".
+  virtual Status Aggregate(const EditionRow& edition, const AggregateScan& scan, const RowFn& fn) = 0;
+  // The number of groups (rows Aggregate would give without limit and offset).
+  virtual Result<int64_t> CountGroups(const EditionRow& edition, const AggregateScan& scan) = 0;
 };
 
 }  // namespace kilde::store

@@ -33,6 +33,9 @@ class SqliteProductStore final : public ProductStore {
   Status DeleteEdition(const std::string& product, const std::string& id) override;
   Status Scan(const EditionRow& edition, const RowScan& scan, const RowFn& fn) override;
   Result<int64_t> Count(const EditionRow& edition, const RowScan& scan) override;
+  // Aggregate and CountGroups are in sqlite_aggregate.cc.
+  Status Aggregate(const EditionRow& edition, const AggregateScan& scan, const RowFn& fn) override;
+  Result<int64_t> CountGroups(const EditionRow& edition, const AggregateScan& scan) override;
 
  private:
   Status Counted(Status s) {
@@ -50,5 +53,8 @@ std::string EditionTable(int64_t seq);
 void BindCell(Statement& s, int i, const Cell& c);
 // Reads column `col` of the current row of `s`.
 Cell ReadCell(const Statement& s, int col);
+// The SELECT of `scan` over table `table` (sqlite_aggregate.cc); with `count_groups`, the
+// statement counting its groups instead. Exposed for tests (query plans).
+std::string AggregateSql(const std::string& table, const AggregateScan& scan, bool count_groups);
 
 }  // namespace kilde::store::sqlite

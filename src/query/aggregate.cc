@@ -129,10 +129,10 @@ void ParseOrder(std::string_view value, AggregateQuery& q, std::vector<FieldProb
     }
     if (!out) {
       std::string names;
-      for (const AggregateOutput& o : q.outputs) names += (names.empty() ? "" : ", ") + o.name;
+      for (const AggregateOutput& o : q.outputs) names += ", " + o.name;
       problems.push_back({"order", "unknown_column",
-                          Quoted(item) + " is not an output column (expected name, name.asc or name.desc; " +
-                              "names: " + names + ")"});
+                          Quoted(item) + " is not an output column (expected name, name.asc or name.desc" +
+                              (names.empty() ? "" : "; names: " + names.substr(2)) + ")"});
     } else if (std::any_of(q.order.begin(), q.order.end(), [&](const store::AggregateOrder& o) {
                  return o.output == static_cast<int>(*out);
                })) {

@@ -314,6 +314,22 @@ TEST(AggregateWriterTest, FormatsRenderLikeRows) {
   EXPECT_EQ(AggregateHeaders(2, std::nullopt), (http::Params{{"X-Total-Count", "2"}}));
 }
 
+TEST(AggregateWriterTest, DecimalSumsAndAveragesAreRoundedTo15Digits) {
+  EXPECT_EQ(RoundSignificant15(0.1 + 0.2), 0.3);
+  EXPECT_EQ(RoundSignificant15(411733.33000000025), 411733.33);
+  EXPECT_EQ(RoundSignificant15(12148.0 / 6), 2024.66666666667);
+  EXPECT_EQ(RoundSignificant15(-1e300), -1e300);
+  EXPECT_EQ(RoundSignificant15(0), 0);
+  auto q = Parse({{"sum", "andel"}, {"avg", "year"}, {"min", "andel"}, {"count", "*"}});
+  std::string out;
+  auto w = AggregateWriter::Make("csv", *q, &out);
+  w->Begin("e1");
+  w->Row({Real(0.1 + 0.2), Real(12148.0 / 6), Real(0.30000000000000004), Int(6)});
+  w->End(1, std::nullopt);
+  // min/max are stored values and stay exact.
+  EXPECT_EQ(out, "sum_andel,avg_year,min_andel,count\r\n0.3,2024.66666666667,0.30000000000000004,6\r\n");
+}
+
 TEST(AggregateWriterTest, EmptyResult) {
   auto q = Parse({{"group_by", "bydel"}});
   std::string out;

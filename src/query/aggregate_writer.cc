@@ -1,5 +1,8 @@
 #include "query/aggregate_writer.h"
 
+#include <charconv>
+#include <cmath>
+
 namespace kilde::query {
 
 std::unique_ptr<AggregateWriter> AggregateWriter::Make(std::string_view format, const AggregateQuery& q,
@@ -14,6 +17,7 @@ std::unique_ptr<AggregateWriter> AggregateWriter::Make(std::string_view format, 
   for (const AggregateOutput& o : q.outputs) {
     w->names_.push_back(o.name);
     w->types_.push_back(o.type);
+    w->round_.push_back(o.fn == store::AggregateFn::kSum || o.fn == store::AggregateFn::kAvg);
   }
   return w;
 }
@@ -27,12 +31,15 @@ void AggregateWriter::Begin(const std::string& edition_id) {
 }
 
 void AggregateWriter::Row(const std::vector<store::Cell>& cells) {
+  cells_ = cells;
+  for (size_t i = 0; i < cells_.size() && i < round_.size(); ++i)
+    if (round_[i] && cells_[i].kind == store::CellKind::kReal) cells_[i].d = RoundSignificant15(cells_[i].d);
   if (!json_) {
-    rows_->Row(cells, types_);
+    rows_->Row(cells_, types_);
     return;
   }
   line_.clear();
-  rows_->Row(cells, types_);
+  rows_->Row(cells_, types_);
   if (!line_.empty() && line_.back() == '\n') line_.pop_back();
   if (count_++) *out_ += ',';
   *out_ += line_;
@@ -44,6 +51,15 @@ void AggregateWriter::End(int64_t total_groups, std::optional<int64_t> next_offs
   *out_ += "],\"total_groups\":" + std::to_string(total_groups);
   *out_ += std::string(",\"truncated\":") + (next_offset ? "true" : "false");
   *out_ += ",\"next_offset\":" + (next_offset ? std::to_string(*next_offset) : std::string("null")) + "}";
+}
+
+double RoundSignificant15(double d) {
+  if (!std::isfinite(d)) return d;
+  char buf[40];
+  auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific, 14);
+  double out = d;
+  std::from_chars(buf, r.ptr, out);
+  return out;
 }
 
 http::Params AggregateHeaders(int64_t total_groups, std::optional<int64_t> next_offset) {

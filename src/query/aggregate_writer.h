@@ -1,6 +1,8 @@
 // Serialises aggregate results (one row per group) as JSON, NDJSON or CSV, with the value
 // conventions of row_writer.h (booleans true/false, decimals shortest round-trip, NULL null / an
-// empty CSV field).
+// empty CSV field). Decimal sums and averages are first rounded to 15 significant digits (what a
+// double holds exactly), so that floating-point summation noise does not show: 0.1 + 0.2 is
+// written 0.3, not 0.30000000000000004.
 //
 //   json    {"edition":"<id>","rows":[{"bydel":"Alna","count":3},...],"total_groups":N,
 //            "truncated":false,"next_offset":null}
@@ -45,8 +47,13 @@ class AggregateWriter {
   std::unique_ptr<RowWriter> rows_;  // renders the values
   std::vector<std::string> names_;
   std::vector<products::ColumnType> types_;
+  std::vector<bool> round_;  // per output: a sum or an average (rounded when decimal)
+  std::vector<store::Cell> cells_;
   int64_t count_ = 0;
 };
+
+// `d` rounded to 15 significant digits (non-finite values unchanged).
+double RoundSignificant15(double d);
 
 // X-Total-Count (groups) and, when truncated, X-Next-Offset.
 http::Params AggregateHeaders(int64_t total_groups, std::optional<int64_t> next_offset);

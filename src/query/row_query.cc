@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <string_view>
 
-
 namespace kilde::query {
 namespace {
 

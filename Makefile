@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./var
 
-.PHONY: all deps test-deps build run test bench format check-format clean
+.PHONY: all deps test-deps build run test bench bench-products format check-format clean
 
 all: build
 
@@ -30,6 +30,9 @@ test: test-deps build
 
 bench: build
 	bash bench/run.sh
+
+bench-products: build
+	bash bench/products/run_all.sh $(BUILD_DIR)
 
 format:
 	find src tests bench -path '*/node_modules' -prune -o \( -name '*.h' -o -name '*.cc' \) -print | xargs clang-format -i

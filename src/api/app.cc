@@ -10,6 +10,7 @@ App::App(config::Config cfg, std::unique_ptr<store::Store> store)
   AddProductRoutes();
   AddRowRoutes();
   AddAggregateRoutes();
+  AddDownloadRoutes();
 }
 
 }  // namespace kilde::api

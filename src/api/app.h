@@ -41,6 +41,7 @@ class App {
   void AddProductRoutes();
   void AddRowRoutes();
   void AddAggregateRoutes();
+  void AddDownloadRoutes();
 
   config::Config cfg_;
   std::unique_ptr<store::Store> store_;

@@ -1,11 +1,14 @@
 // The request and response types handlers see; independent of Beast.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "base/status.h"
 
 namespace kilde::http {
 
@@ -29,11 +32,28 @@ struct Request {
   std::string PathParam(std::string_view name) const;
 };
 
+// Produces a response body in pieces (downloads), so that memory does not grow
+// with the body. Called on the connection's I/O thread, one piece at a time, only
+// after the previous piece was written (so a slow client slows the producer).
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  // Appends the next piece to `out` (which the caller has emptied). Returns true
+  // while more pieces follow, false after the last one (`out` may hold a final
+  // piece). A non-OK status aborts: the status line was already sent, so the
+  // server closes the connection without the terminating chunk and the client
+  // sees an incomplete transfer.
+  virtual Result<bool> Next(std::string& out) = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   Params headers;  // extra headers
   std::string body;
+  // When set, `body` is ignored and the body is produced by `source`, sent with
+  // chunked transfer encoding (not for HEAD: then only the header is sent).
+  std::unique_ptr<BodySource> source;
   std::string route;  // route pattern for metrics and logs (not sent)
 };
 

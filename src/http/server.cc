@@ -279,6 +279,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Write(Response r, std::string method, std::string path, bool keep_alive, bool head) {
+    if (r.source && !head) return WriteStreamed(std::move(r), std::move(method), std::move(path), keep_alive);
     auto res =
         std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), 11);
     res->set(bhttp::field::server, "kilde/" KILDE_VERSION);
@@ -288,7 +289,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keep_alive);
     const size_t length = r.body.size();
     if (head) {
-      res->content_length(length);
+      if (!r.source) res->content_length(length);  // a streamed body's length is not known
     } else {
       res->body() = std::move(r.body);
       res->prepare_payload();
@@ -301,6 +302,82 @@ class Session : public std::enable_shared_from_this<Session> {
          method = std::move(method), path = std::move(path), length](beast::error_code ec, size_t) {
           self->OnWritten(ec, keep_alive, status, route, method, path, length);
         });
+  }
+
+  // A response whose body comes from a BodySource, sent chunked. The first piece is
+  // produced before the status line, so a source that fails at once still gets a
+  // proper error response; a later failure can only close the connection.
+  struct Streamed {
+    bhttp::response<bhttp::buffer_body> res;
+    std::optional<bhttp::response_serializer<bhttp::buffer_body>> sr;
+    std::unique_ptr<BodySource> source;
+    std::string piece;
+    bool more = true;
+    size_t bytes = 0;
+    bool keep_alive = false;
+    std::string route, method, path;
+  };
+
+  void WriteStreamed(Response r, std::string method, std::string path, bool keep_alive) {
+    auto out = std::make_shared<Streamed>();
+    out->source = std::move(r.source);
+    if (Status first = NextPiece(*out); !first.ok()) {
+      Response err = FromStatus(first);
+      err.route = std::move(r.route);
+      return Write(std::move(err), std::move(method), std::move(path), false, false);
+    }
+    auto& res = out->res;
+    res.result(static_cast<bhttp::status>(r.status));
+    res.version(11);
+    res.set(bhttp::field::server, "kilde/" KILDE_VERSION);
+    res.set(bhttp::field::content_type, r.content_type);
+    res.set("X-Request-Id", request_id_);
+    for (const auto& [k, v] : r.headers) res.set(k, v);
+    res.keep_alive(keep_alive);
+    res.chunked(true);
+    out->keep_alive = keep_alive;
+    out->route = std::move(r.route);
+    out->method = std::move(method);
+    out->path = std::move(path);
+    out->sr.emplace(res);
+    SendPiece(std::move(out));
+  }
+
+  // Pulls the next non-empty piece (or the end) from the source into out.piece.
+  Status NextPiece(Streamed& out) {
+    log::ScopedRequestId rid(request_id_);
+    do {
+      out.piece.clear();
+      auto more = out.source->Next(out.piece);
+      if (!more.ok()) {
+        log::Warn("response body source failed", {{"error", more.status().message()}});
+        return more.status();
+      }
+      out.more = *more;
+    } while (out.piece.empty() && out.more);
+    return Status::Ok();
+  }
+
+  void SendPiece(std::shared_ptr<Streamed> out) {
+    auto& body = out->res.body();
+    body.data = out->piece.empty() ? nullptr : out->piece.data();
+    body.size = out->piece.size();
+    body.more = out->more;
+    out->bytes += out->piece.size();
+    // A client that stops reading is dropped after the read timeout, per piece.
+    stream_.expires_after(std::chrono::milliseconds(st_->opts.read_timeout_ms));
+    bhttp::async_write(stream_, *out->sr, [self = shared_from_this(), out](beast::error_code ec, size_t) {
+      if (ec == bhttp::error::need_buffer) {
+        if (!self->NextPiece(*out).ok()) {  // the status line is sent: all we can do is close
+          self->OnWritten(beast::error::timeout, false, out->res.result_int(), out->route, out->method,
+                          out->path, out->bytes);
+          return;
+        }
+        return self->SendPiece(out);
+      }
+      self->OnWritten(ec, out->keep_alive, out->res.result_int(), out->route, out->method, out->path,
+                      out->bytes);
+    });
   }
 
   void OnWritten(beast::error_code ec, bool keep_alive, int status, const std::string& route,

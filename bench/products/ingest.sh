@@ -24,6 +24,7 @@ ensure_packages
 need_disk_mb /tmp $((ROWS / 1000000 * 600 + 200))
 ensure_csv "$CSV" "$ROWS"
 csv_mb=$(awk -v b="$(stat -c %s "$CSV")" 'BEGIN {printf "%.1f", b / 1e6}')
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 log "ingest: $ROWS rows, $csv_mb MB ($CSV); best of $RUNS; $("$KILDE" version); $(machine_note)"
 
 # Results: one line per measurement and run: "what seconds peak_rss_mb".
@@ -86,6 +87,7 @@ ALTER TABLE obs ADD PRIMARY KEY (id);
 \! grep VmHWM /proc/\$PGPID/status
 SELECT count(*) AS n FROM obs \gset
 \echo @rows :n
+CHECKPOINT;
 EOF
   local n copy index pk hwm
   n=$(awk '/^@rows/ {print $2}' "$log")
@@ -165,4 +167,5 @@ row() {
   verdict=$(awk -v k="$k" -v p="$pg_total" 'BEGIN {print (k <= p ? "met" : "missed")}')
   echo "Target \"kilde no slower than PostgreSQL COPY + index\": **$verdict** (kilde CLI $k s vs $(printf "%.2f" "$pg_total") s)."
   echo "PostgreSQL peak RSS is the backend's VmHWM, which counts the shared_buffers pages it touched."
+  echo "Load average at the start: $load0; at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 } | tee "$OUT/ingest.md"

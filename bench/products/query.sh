@@ -97,31 +97,50 @@ n_avg=$(avg_bytes "$NODE_URL")
 results=$OUT/query.raw
 : >"$results"
 
+# CPU ticks of the serving side of a run: kilde; PostgreSQL (pgbench); node + PostgreSQL (node).
+clk_tck=$(getconf CLK_TCK)
+server_ticks() {
+  case $1 in
+    kilde*) cpu_ticks "$KILDE_PID" ;;
+    pgbench*) cpu_ticks "$(pg_postmaster_pid)" ;;
+    node*) echo $(($(cpu_ticks "$NODE_PID") + $(cpu_ticks "$(pg_postmaster_pid)"))) ;;
+  esac
+}
+cpu_per_req() {  # ticks requests -> ms
+  awk -v t="$1" -v n="$2" -v hz="$clk_tck" 'BEGIN {printf "%.3f", (n > 0 ? t * 1000 / hz / n : 0)}'
+}
+
 run_wrk() {  # name url [lua]
-  local name=$1 url=$2 lua=${3:-} args=() parsed
+  local name=$1 url=$2 lua=${3:-} args=() parsed c0 c1 rps p50 p99 n rest
   [[ -n $lua ]] && args=(-s "$lua")
   wrk -t2 -c"$CONNECTIONS" -d2s "${args[@]}" "$url" >/dev/null  # warm-up
+  c0=$(server_ticks "$name")
   wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "${args[@]}" "$url" >"$OUT/$name.wrk.txt"
+  c1=$(server_ticks "$name")
   parsed=$(parse_wrk <"$OUT/$name.wrk.txt")
-  echo "$name $parsed" >>"$results"
-  log "  $name: $parsed   (req/s p50 p99 requests non-2xx socket-errors)"
+  read -r rps p50 p99 n rest <<<"$parsed"
+  echo "$name $parsed $(cpu_per_req $((c1 - c0)) "$n")" >>"$results"
+  log "  $name: $parsed $(cpu_per_req $((c1 - c0)) "$n")  (req/s p50 p99 requests non-2xx socket-errors server-cpu-ms/req)"
 }
 
 run_pgbench() {  # name script
-  local name=$1 script=$2 dir tps p50 p99 n
+  local name=$1 script=$2 dir tps p50 p99 n c0 c1
   dir=$(bench_tmpdir pgbench)
   chmod 777 "$dir"
   "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c"$CONNECTIONS" -j2 -T2 \
     -f "$script" postgres >/dev/null 2>&1  # warm-up
+  c0=$(server_ticks "$name")
   (cd "$dir" && "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c"$CONNECTIONS" -j2 \
     -T"$secs" -l --log-prefix="$dir/log" -f "$script" postgres >"$OUT/$name.pgbench.txt" 2>&1) ||
     { cat "$OUT/$name.pgbench.txt" >&2; die "pgbench failed"; }
+  sleep 0.5  # let the postmaster reap the backends, so their CPU time is counted
+  c1=$(server_ticks "$name")
   tps=$(awk '/^tps/ {printf "%.0f", $3; exit}' "$OUT/$name.pgbench.txt")
   # Per-transaction log: client_id transaction_no latency_us script_no epoch us
   read -r n p50 p99 < <(cat "$dir"/log.* | awk '{print $3}' | sort -n |
     awk '{a[NR] = $1} END {printf "%d %.2f %.2f\n", NR, a[int(NR * 0.50) + 1] / 1000, a[int(NR * 0.99) + 1] / 1000}')
-  echo "$name $tps $p50 $p99 $n 0 0" >>"$results"
-  log "  $name: $tps $p50 $p99 $n"
+  echo "$name $tps $p50 $p99 $n 0 0 $(cpu_per_req $((c1 - c0)) "$n")" >>"$results"
+  log "  $name: $tps $p50 $p99 $n $(cpu_per_req $((c1 - c0)) "$n")"
   rm -rf "$dir"
 }
 
@@ -154,7 +173,7 @@ ratio() { awk -v a="$(get "$1" 2)" -v b="$(get "$2" 2)" 'BEGIN {printf "%.2f×",
 row() {  # key label bytes
   local errs
   errs=$(awk -v k="$1" '$1 == k {print $6 + $7}' "$results")
-  printf '| %s | %s | %s ms | %s ms | %s | %s%s |\n' "$2" "$(get "$1" 2)" "$(get "$1" 3)" "$(get "$1" 4)" "$3" \
+  printf '| %s | %s | %s ms | %s ms | %s ms | %s | %s%s |\n' "$2" "$(get "$1" 2)" "$(get "$1" 3)" "$(get "$1" 4)" "$(get "$1" 8)" "$3" \
     "$(ratio "$1" "${4:-pgbench_fixed}")" "$([[ $errs == 0 ]] || echo " ($errs errors/non-2xx)")"
 }
 k_rps=$(get kilde_fixed 2)
@@ -165,8 +184,8 @@ k_p99=$(get kilde_fixed 4)
   echo
   echo "$note."
   echo
-  echo "| what | req/s | p50 | p99 | body bytes | ÷ pgbench (same values) |"
-  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| what | req/s | p50 | p99 | server CPU / request | body bytes | req/s ÷ pgbench (same values) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
   row kilde_fixed "kilde, bydel=eq.$VALUE" "$k_bytes"
   row pgbench_fixed "pgbench json_agg, '$VALUE' (ceiling; latency from its log)" "$p_bytes (json text)"
   row node_fixed "node http + pg, bydel=eq.$VALUE" "$n_bytes"
@@ -177,6 +196,10 @@ k_p99=$(get kilde_fixed 4)
   echo "Responses: $k_rows / $n_rows / $p_rows rows (kilde / node / psql), same ids: $same_ids. kilde wraps the rows in"
   echo "\`{\"items\": […], \"next_cursor\": …}\`; node returns PostgreSQL's json_agg array as is."
   echo "kilde server memory (VmRSS / VmHWM, MB): before load $rss_before, after $rss_after."
+  echo "Server CPU / request: user + system time of the serving processes during the run ÷ requests (kilde;"
+  echo "PostgreSQL's postmaster and backends for pgbench; node and PostgreSQL for node); the load"
+  echo "generators are not counted. It depends much less on other load on the machine than req/s."
+  echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   t1=$(awk -v k="$k_rps" -v p="$pg_rps" 'BEGIN {print (k >= 5 * p ? "met" : "missed")}')
   t2=$(awk -v v="$k_p99" 'BEGIN {print (v <= 5 ? "met" : "missed")}')

@@ -92,7 +92,7 @@ if [[ $d_code == 200 ]]; then
   read -r d2_code d2_bytes d2_s < <(download)
   wait "$wrk_pid" || true
   read -r m_rps m_p50 m_p99 _ < <(parse_wrk <"$OUT/scale-mixed.wrk.txt")
-  d2_mbs=$(awk -v b="$d2_bytes" -v s="$d2_s" 'BEGIN {printf "%.1f", s > 0 ? b / 1e6 / s : 0}')
+  d2_mbs=$(awk -v b="$d2_bytes" -v s="$d2_s" 'BEGIN {printf "%.1f", (s > 0 ? b / 1e6 / s : 0)}')
   log "  download under query load: $d2_code, $d2_mbs MB/s; queries meanwhile $m_rps req/s"
 elif [[ $d_code == 404 ]]; then
   dl_note="download endpoint not available (GET …/download answered 404 with this build)"
@@ -131,5 +131,7 @@ hwm=$(awk '{print $2}' <<<"$final")
   fi
   echo
   verdict=$(awk -v r="$max_rss" -v h="$hwm" -v l="$LIMIT_MB" 'BEGIN {print (r < l && h < l ? "met" : "missed")}')
+  echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo
   echo "Server memory: max sampled VmRSS $max_rss MB, VmHWM at the end $hwm MB. Target RSS < $LIMIT_MB MB: **$verdict**$([[ $d_code == 200 ]] || echo " (without the download)")."
 } | tee "$OUT/scale.md"

@@ -76,15 +76,23 @@ read -r q_rps q_p50 q_p99 _ q_non2xx q_err < <(parse_wrk <"$OUT/scale-queries.wr
 log "  queries: $q_rps req/s, p50 $q_p50 ms, p99 $q_p99 ms"
 
 download_url="$KILDE_URL/api/v1/products/$PRODUCT/editions/latest/download?format=csv"
-download() {  # prints "http_code bytes seconds"
-  curl -s -o /dev/null --max-time 900 -w '%{http_code} %{size_download} %{time_total}\n' "$download_url" || echo "000 0 0"
+download() {  # prints "http_code bytes seconds"; the body's line count goes to $work/dl.lines
+  rm -f "$work/dl.lines"
+  curl -s -o >(wc -l >"$work/dl.lines") --max-time 900 -w '%{http_code} %{size_download} %{time_total}\n' \
+    "$download_url" || echo "000 0 0"
+}
+download_rows() {  # data rows in the last download (lines - header)
+  for _ in $(seq 1 100); do [[ -s $work/dl.lines ]] && break; sleep 0.1; done
+  echo $(($(cat "$work/dl.lines" 2>/dev/null || echo 1) - 1))
 }
 set_phase download
 read -r d_code d_bytes d_s < <(download)
 dl_note=""
 if [[ $d_code == 200 ]]; then
   d_mbs=$(awk -v b="$d_bytes" -v s="$d_s" 'BEGIN {printf "%.1f", b / 1e6 / s}')
-  log "  download: $d_bytes bytes in $d_s s = $d_mbs MB/s"
+  d_rows=$(download_rows)
+  log "  download: $d_bytes bytes, $d_rows rows in $d_s s = $d_mbs MB/s"
+  [[ $d_rows == "$ROWS" ]] || log "  warning: the download has $d_rows rows, the edition $ROWS"
   set_phase download+queries
   wrk -t2 -c32 -d"$DURATION" --latency -s "$BENCH_DIR/rotate.lua" "$KILDE_URL$ROWS_PREFIX" >"$OUT/scale-mixed.wrk.txt" &
   wrk_pid=$!
@@ -124,7 +132,7 @@ hwm=$(awk '{print $2}' <<<"$final")
   echo "| idle after start | | $(peak idle) MB |"
   echo "| wrk filtered query, 50 values, $DURATION | $q_rps req/s, p50 $q_p50 ms, p99 $q_p99 ms$([[ $q_non2xx == 0 && $q_err == 0 ]] || echo ", $q_non2xx non-2xx, $q_err socket errors") | $(peak queries) MB |"
   if [[ $d_code == 200 ]]; then
-    echo "| full CSV download | $(awk -v b="$d_bytes" 'BEGIN {printf "%.1f", b / 1e6}') MB in $d_s s = **$d_mbs MB/s** | $(peak download) MB |"
+    echo "| full CSV download ($d_rows rows) | $(awk -v b="$d_bytes" 'BEGIN {printf "%.1f", b / 1e6}') MB in $(printf '%.2f' "$d_s") s = **$d_mbs MB/s** | $(peak download) MB |"
     echo "| download + wrk together | download $d2_mbs MB/s (HTTP $d2_code); queries $m_rps req/s, p99 $m_p99 ms | $(peak download+queries) MB |"
   else
     echo "| full CSV download | $dl_note | – |"

@@ -11,6 +11,7 @@ App::App(config::Config cfg, std::unique_ptr<store::Store> store)
   AddRowRoutes();
   AddAggregateRoutes();
   AddDownloadRoutes();
+  AddDiffRoutes();
 }
 
 }  // namespace kilde::api

@@ -42,6 +42,7 @@ class App {
   void AddRowRoutes();
   void AddAggregateRoutes();
   void AddDownloadRoutes();
+  void AddDiffRoutes();
 
   config::Config cfg_;
   std::unique_ptr<store::Store> store_;

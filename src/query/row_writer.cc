@@ -243,6 +243,15 @@ void AppendJsonString(std::string_view s, std::string& out) {
   out += '"';
 }
 
+void AppendJsonCell(const Cell& c, products::ColumnType type, std::string& out) {
+  AppendJsonValue(c, type, out);
+}
+
+void AppendJsonRow(const std::vector<std::string>& names, const std::vector<Cell>& cells,
+                   const std::vector<products::ColumnType>& types, std::string& out) {
+  AppendJsonObject(JsonKeys(names), cells, types, out);
+}
+
 std::unique_ptr<RowWriter> MakeRowWriter(std::string_view format, std::string* out) {
   if (format == "json") return std::make_unique<JsonWriter>(out);
   if (format == "json_array") return std::make_unique<JsonArrayWriter>(out);

@@ -50,6 +50,12 @@ std::optional<std::string> ChooseFormat(std::string_view format, std::string_vie
 // counted). Sent with every format; NDJSON and CSV have no other place for them.
 http::Params PagingHeaders(const std::optional<std::string>& next_cursor, std::optional<int64_t> total);
 
+// Appends one cell as a JSON value (the conventions above) to `out`.
+void AppendJsonCell(const store::Cell& c, products::ColumnType type, std::string& out);
+// Appends one row as a JSON object {"name":value,...}; `names`, `cells`, `types` are parallel.
+void AppendJsonRow(const std::vector<std::string>& names, const std::vector<store::Cell>& cells,
+                   const std::vector<products::ColumnType>& types, std::string& out);
+
 // Appends `s` as a JSON string literal (with quotes) to `out`.
 void AppendJsonString(std::string_view s, std::string& out);
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -102,6 +103,19 @@ struct AggregateScan {
   int64_t offset = 0;
 };
 
+// A comparison of two editions of one product by a key column. Columns are paired by
+// name across the two editions' schema versions: (position in `from`, position in `to`).
+struct DiffSpec {
+  std::pair<int, int> key;
+  std::vector<std::pair<int, int>> compared;  // a row is "changed" when any pair differs (NULL-aware)
+  std::vector<int> from_columns;              // returned for removed and changed rows
+  std::vector<int> to_columns;                // returned for added and changed rows
+};
+enum class DiffOp { kAdded, kRemoved, kChanged };
+// One difference. `row` is the ordinal in `to` (added, changed) or `from` (removed); the
+// cells of the side(s) present follow DiffSpec::from_columns / to_columns, the other is empty.
+using DiffFn = std::function<Status(int64_t row, const std::vector<Cell>& from, const std::vector<Cell>& to)>;
+
 class ProductStore {
  public:
   virtual ~ProductStore() = default;
@@ -134,6 +148,13 @@ class ProductStore {
   virtual Status Aggregate(const EditionRow& edition, const AggregateScan& scan, const RowFn& fn) = 0;
   // The number of groups (rows Aggregate would give without limit and offset).
   virtual Result<int64_t> CountGroups(const EditionRow& edition, const AggregateScan& scan) = 0;
+  // Streams the differences of kind `op` between two editions, by ascending `row` after
+  // `after_row`, at most `limit` (-1 = all). Keys are unique within an edition.
+  virtual Status Diff(const EditionRow& from, const EditionRow& to, const DiffSpec& spec, DiffOp op,
+                      int64_t after_row, int64_t limit, const DiffFn& fn) = 0;
+  // The number of differences of kind `op`.
+  virtual Result<int64_t> DiffCount(const EditionRow& from, const EditionRow& to, const DiffSpec& spec,
+                                    DiffOp op) = 0;
 };
 
 }  // namespace kilde::store

@@ -41,16 +41,6 @@ std::string FromWhereGroup(const std::string& table, const AggregateScan& scan) 
   return sql;
 }
 
-// A statement prepared for one call (finalized by the Statement's destructor).
-Result<std::unique_ptr<Statement>> PrepareOnce(Connection& c, const std::string& sql) {
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(c.raw(), sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
-    sqlite3_finalize(stmt);
-    return c.Error("prepare aggregate");
-  }
-  return std::make_unique<Statement>(stmt);
-}
-
 void BindParams(Statement& s, const std::vector<Cell>& params) {
   for (size_t i = 0; i < params.size(); ++i) BindCell(s, static_cast<int>(i + 1), params[i]);
 }

@@ -132,4 +132,13 @@ Result<std::vector<SchemaVersionRow>> SqliteProductStore::SchemaVersions(const s
   return out;
 }
 
+Result<std::unique_ptr<Statement>> PrepareOnce(Connection& c, const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(c.raw(), sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return c.Error("prepare");
+  }
+  return std::make_unique<Statement>(stmt);
+}
+
 }  // namespace kilde::store::sqlite

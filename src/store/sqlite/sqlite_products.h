@@ -36,6 +36,11 @@ class SqliteProductStore final : public ProductStore {
   // Aggregate and CountGroups are in sqlite_aggregate.cc.
   Status Aggregate(const EditionRow& edition, const AggregateScan& scan, const RowFn& fn) override;
   Result<int64_t> CountGroups(const EditionRow& edition, const AggregateScan& scan) override;
+  // Diff and DiffCount are in sqlite_diff.cc.
+  Status Diff(const EditionRow& from, const EditionRow& to, const DiffSpec& spec, DiffOp op,
+              int64_t after_row, int64_t limit, const DiffFn& fn) override;
+  Result<int64_t> DiffCount(const EditionRow& from, const EditionRow& to, const DiffSpec& spec,
+                            DiffOp op) override;
 
  private:
   Status Counted(Status s) {
@@ -53,6 +58,9 @@ std::string EditionTable(int64_t seq);
 void BindCell(Statement& s, int i, const Cell& c);
 // Reads column `col` of the current row of `s`.
 Cell ReadCell(const Statement& s, int col);
+// A statement prepared for one call, not cached (for SQL that varies per query; finalized by
+// the Statement's destructor).
+Result<std::unique_ptr<Statement>> PrepareOnce(Connection& c, const std::string& sql);
 // The SELECT of `scan` over table `table` (sqlite_aggregate.cc); with `count_groups`, the
 // statement counting its groups instead. Exposed for tests (query plans).
 std::string AggregateSql(const std::string& table, const AggregateScan& scan, bool count_groups);

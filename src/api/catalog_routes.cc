@@ -4,6 +4,7 @@
 
 #include "api/app.h"
 #include "api/json_body.h"
+#include "base/sha256.h"
 #include "http/error_response.h"
 #include "http/etag.h"
 #include "http/query.h"
@@ -116,14 +117,26 @@ void App::AddCatalogRoutes() {
     router_.Add("GET", item, [this, kind](http::Request& req) {
       auto doc = catalog_.Get(kind, req.PathParam("id"), req.PathParam("dataset"));
       if (!doc.ok()) return http::FromStatus(doc.status());
-      const std::string etag = VersionETag(*doc);
+      std::string etag = VersionETag(*doc);
+      if (kind == Kind::kDataset) {
+        // The dataset's data products and their latest editions change without the dataset's
+        // version: the ETag then also covers them ("3.<hash>"; If-Match still uses the 3).
+        auto products = products_.DatasetProducts(req.PathParam("id"), cfg_.PublicUrl());
+        if (!products.ok()) return http::FromStatus(products.status());
+        if (!products->empty())
+          etag = "\"" + std::to_string(doc->value("version", 0)) + "." +
+                 Sha256Hex(Dump(*products)).substr(0, 16) + "\"";
+        (*doc)["data_products"] = std::move(*products);
+      }
       if (http::IfNoneMatchHits(req.Header("if-none-match"), etag)) {
         http::Response r;
         r.status = 304;
         r.headers.emplace_back("ETag", etag);
         return r;
       }
-      return VersionedDocResponse(*doc);
+      http::Response r = http::JsonResponse(Dump(*doc));
+      r.headers.emplace_back("ETag", etag);
+      return r;
     });
     router_.Add("PUT", item, [this, kind](http::Request& req) {
       auto if_match = IfMatchVersion(req);

@@ -72,6 +72,10 @@ Result<std::optional<int64_t>> IfMatchVersion(const http::Request& req) {
   if (v.empty() || v == "*") return std::optional<int64_t>();
   if (v.rfind("W/", 0) == 0) v = v.substr(2);
   if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  // "3.<hex>": a dataset's ETag that also covers its data products; the version is the 3.
+  if (size_t dot = v.find('.');
+      dot != std::string::npos && v.find_first_not_of("0123456789abcdef", dot + 1) == std::string::npos)
+    v = v.substr(0, dot);
   int64_t n = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (ec != std::errc() || p != v.data() + v.size() || n < 1)

@@ -10,7 +10,8 @@
 namespace kilde::catalog {
 namespace {
 
-constexpr std::string_view kServerFields[] = {"created", "modified", "version"};
+// Set by the server; ignored in request bodies (so that a GET document can be PUT back).
+constexpr std::string_view kServerFields[] = {"created", "modified", "version", "data_products"};
 
 bool HasStatus(Kind k) { return k != Kind::kOrganization && k != Kind::kDistribution; }
 

@@ -1,5 +1,7 @@
 #include "products/service.h"
 
+#include "products/catalog_summary.h"
+
 #include "base/encoding.h"
 #include "base/time.h"
 #include "catalog/validate.h"
@@ -45,7 +47,9 @@ json EditionJson(const store::EditionRow& e, bool with_quality) {
             {"row_count", e.row_count},
             {"schema_version", e.schema_version},
             {"sha256", e.sha256}};
-  if (with_quality) j["quality"] = json::parse(e.quality, nullptr, false);
+  json quality = json::parse(e.quality, nullptr, false);
+  j["quality_summary"] = QualitySummary(quality);
+  if (with_quality) j["quality"] = std::move(quality);
   return j;
 }
 
@@ -164,6 +168,33 @@ Result<ProductPage> ProductService::List(const std::string& cursor, int limit, c
   }
   if (static_cast<int>(rows.size()) > limit) page.next_cursor = Base64UrlEncode("id:" + rows[limit - 1].id);
   return page;
+}
+
+Result<json> ProductService::DatasetProducts(const std::string& dataset, const std::string& base_url) {
+  json out = json::array();
+  std::string after;
+  for (int guard = 0; guard < 1000; ++guard) {
+    KILDE_ASSIGN_OR_RETURN(auto rows, store_->products().List(after, 100, dataset));
+    for (const auto& row : rows) {
+      KILDE_ASSIGN_OR_RETURN(auto editions, store_->products().Editions(row.id));
+      json doc = json::parse(row.doc, nullptr, false);
+      const std::string self = base_url + "/api/v1/products/" + row.id;
+      json p = {{"id", row.id},
+                {"schema_version", row.schema_version},
+                {"edition_count", editions.size()},
+                {"latest_edition", editions.empty() ? json(nullptr) : EditionJson(editions.front(), false)},
+                {"href", self}};
+      if (doc.is_object() && doc.contains("title")) p["title"] = doc["title"];
+      if (!editions.empty()) {
+        p["rows_href"] = self + "/editions/latest/rows";
+        p["download_href"] = self + "/editions/latest/download";
+      }
+      out.push_back(std::move(p));
+    }
+    if (rows.size() < 100) break;
+    after = rows.back().id;
+  }
+  return out;
 }
 
 Result<json> ProductService::Patch(const std::string& id, const json& patch,

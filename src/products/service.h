@@ -36,6 +36,10 @@ class ProductService {
   // Records a new schema version unless `schema` equals the current one. Returns the product.
   Result<nlohmann::json> ReplaceSchema(const std::string& id, const nlohmann::json& schema,
                                        std::optional<int64_t> if_match);
+  // The products of catalog dataset `dataset` (by id) as the catalog shows them: id, title,
+  // schema_version, edition_count, latest_edition (with quality_summary) and links (absolute,
+  // under `base_url`). An empty array if it has none.
+  Result<nlohmann::json> DatasetProducts(const std::string& dataset, const std::string& base_url);
   // The product row and its current parsed schema.
   struct Current {
     store::ProductRow row;
@@ -51,7 +55,8 @@ class ProductService {
   store::Store* store_;
 };
 
-// The JSON summary of an edition (id, created, source, rows, schema_version, sha256, quality).
+// The JSON summary of an edition (id, created, source, rows, schema_version, sha256,
+// quality_summary, and with `with_quality` the whole quality report).
 nlohmann::json EditionJson(const store::EditionRow& e, bool with_quality);
 
 }  // namespace kilde::products

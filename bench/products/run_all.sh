@@ -32,7 +32,7 @@ fi
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME");" \
     "load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)." \
     "$("$KILDE" version), $KILDE ($(grep -s '^CMAKE_BUILD_TYPE' "$(dirname "$KILDE")/CMakeCache.txt" | cut -d= -f2 || true)" \
-    "build, commit $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo '?'))."
+    "build; checkout at commit $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo '?'), which the binary may predate)."
   echo
   cat "$OUT/ingest.md"
   echo

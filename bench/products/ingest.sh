@@ -35,8 +35,9 @@ record() { echo "$*" >>"$results"; log "  $*"; }
 time_fmt='%e %M'   # /usr/bin/time: wall seconds, max RSS in KB
 
 kilde_cli() {
-  local data t
-  data=$(bench_tmpdir kilde-cli)/data
+  local data t dir
+  bench_tmpdir dir kilde-cli
+  data=$dir/data
   mkdir -p "$data"
   "$KILDE" catalog import --data-dir "$data" --log-level warn "$REPO_DIR/demo/catalog.json" >/dev/null
   "$KILDE" product create --data-dir "$data" --log-level warn --id "$PRODUCT" --dataset "$DATASET" \
@@ -52,8 +53,9 @@ kilde_cli() {
 }
 
 kilde_http() {
-  local data code t rss
-  data=$(bench_tmpdir kilde-http)/data
+  local data code t rss dir
+  bench_tmpdir dir kilde-http
+  data=$dir/data
   mkdir -p "$data"
   kilde_start "$KILDE" "$data" --demo
   kilde_create_product_http
@@ -103,7 +105,7 @@ EOF
 
 sqlite_run() {
   local dir db t1 r1 t2 r2 t3 r3 n
-  dir=$(bench_tmpdir sqlite)
+  bench_tmpdir dir sqlite
   db=$dir/obs.db
   sqlite3 "$db" "CREATE TABLE obs (id INTEGER NOT NULL, kommune TEXT NOT NULL, bydel TEXT NOT NULL,
     year INTEGER NOT NULL, value REAL NOT NULL, name TEXT)"

@@ -47,24 +47,31 @@ ensure_packages() {
   # Debian's postgresql package may start the distribution cluster; the benchmarks never use it.
 }
 
-# A temporary directory removed by bench_cleanup. Under $BENCH_TMP (default /tmp).
+# bench_tmpdir VAR NAME: a new temporary directory, in VAR, removed by bench_cleanup. Under
+# $BENCH_TMP (default /tmp). Not for $(...): the directory must be registered in this shell.
 bench_tmpdir() {
   local d
-  d=$(mktemp -d "${BENCH_TMP:-/tmp}/kilde-bench-$1.XXXXXX")
+  d=$(mktemp -d "${BENCH_TMP:-/tmp}/kilde-bench-$2.XXXXXX")
   chmod 755 "$d"
   _bench_dirs+=("$d")
-  printf '%s\n' "$d"
+  printf -v "$1" '%s' "$d"
 }
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# Stops a process this script started. Only a child of this shell is signalled, so a PID that was
+# reused by someone else's process after ours ended is never touched.
 stop_pid() {
   local pid=$1 i
+  [[ $(ps -o ppid= -p "$pid" 2>/dev/null | tr -d ' ') == "$$" ]] || { wait "$pid" 2>/dev/null || true; return 0; }
   kill "$pid" 2>/dev/null || return 0
-  for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
+  for i in $(seq 1 100); do  # until it has exited (gone, or a zombie waiting for `wait`)
+    [[ $(ps -o stat= -p "$pid" 2>/dev/null) == Z* || -z $(ps -o stat= -p "$pid" 2>/dev/null) ]] && break
+    sleep 0.1
+  done
+  [[ $(ps -o stat= -p "$pid" 2>/dev/null) == Z* ]] || kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
 
@@ -163,7 +170,7 @@ pg_postmaster_pid() { head -1 "$_pg_data/postmaster.pid"; }
 # Settings: see docs/benchmarks.md ("Fairness").
 pg_start() {
   local dir
-  dir=$(bench_tmpdir pg)
+  bench_tmpdir dir pg
   chown postgres: "$dir"
   _pg_data=$dir/data
   PG_PORT=$(free_port)

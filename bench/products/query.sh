@@ -29,7 +29,7 @@ trap bench_cleanup EXIT
 ensure_packages
 need_disk_mb /tmp $((ROWS / 1000000 * 600 + 200))
 ensure_csv "$CSV" "$ROWS"
-work=$(bench_tmpdir query)
+bench_tmpdir work query
 python3 "$BENCH_DIR/gen_rows.py" --bydeler >"$work/bydeler.txt"
 enc_value=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$VALUE")
 path="$ROWS_PREFIX?bydel=eq.$enc_value&limit=100"
@@ -125,7 +125,7 @@ run_wrk() {  # name url [lua]
 
 run_pgbench() {  # name script
   local name=$1 script=$2 dir tps p50 p99 n c0 c1
-  dir=$(bench_tmpdir pgbench)
+  bench_tmpdir dir pgbench
   chmod 777 "$dir"
   "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c"$CONNECTIONS" -j2 -T2 \
     -f "$script" postgres >/dev/null 2>&1  # warm-up

@@ -34,7 +34,7 @@ note="$(machine_note); $("$KILDE" version)"
 log "scale: $ROWS rows, $csv_mb MB; $note"
 
 # ------------------------------------------------------------------ ingest
-work=$(bench_tmpdir scale)
+bench_tmpdir work scale
 data=$work/data
 mkdir -p "$data"
 "$KILDE" catalog import --data-dir "$data" --log-level warn "$REPO_DIR/demo/catalog.json" >/dev/null

@@ -92,12 +92,7 @@ void App::AddCatalogRoutes() {
       http::Response r;
       if (page->next_cursor) {
         body["next_cursor"] = *page->next_cursor;
-        // RFC 8288 link to the next page, keeping the filters.
-        std::string next = cfg_.PublicUrl() + req.path + "?";
-        for (const auto& [k, v] : req.query)
-          if (k != "cursor") next += http::PercentEncode(k) + "=" + http::PercentEncode(v) + "&";
-        next += "cursor=" + *page->next_cursor;
-        r.headers.emplace_back("Link", "<" + next + ">; rel=\"next\"");
+        r.headers.emplace_back("Link", NextPageLink(req, cfg_.PublicUrl(), *page->next_cursor));
       }
       r.body = Dump(body);
       return r;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/app.h"
+#include "api/json_body.h"
 #include "http/error_response.h"
 #include "http/etag.h"
 #include "query/row_writer.h"
@@ -82,11 +83,7 @@ std::optional<DownloadFormat> FormatFor(const std::string& name) {
 
 void App::AddDownloadRoutes() {
   router_.Add("GET", "/api/v1/products/{id}/editions/{edition}/download", [this](http::Request& req) {
-    for (const auto& [name, value] : req.query) {
-      if (name != "format")
-        return http::ErrorResponse(400, "bad_request",
-                                   "unknown query parameter '" + name + "'; download takes only format");
-    }
+    if (auto bad = RejectUnknownParams(req, {"format"}, "download takes only format")) return std::move(*bad);
     const std::string requested = req.Query("format").value_or("");
     auto chosen = query::ChooseFormat(requested, req.Header("accept"));
     if (!chosen)

@@ -1,6 +1,7 @@
 // Reading JSON request bodies with errors that name the problem.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,16 @@ std::optional<int> ParseIntIn(std::string_view text, int lo, int hi);
 std::string VersionETag(const nlohmann::json& doc);
 // A JSON response of a versioned document, with its ETag.
 http::Response VersionedDocResponse(const nlohmann::json& doc, int status = 200);
+
+// A 400 naming every query parameter of `req` not in `allowed` (e.g. {} for routes without
+// parameters), or nullopt when all are known. `hint` ends the message ("this route takes format").
+std::optional<http::Response> RejectUnknownParams(const http::Request& req,
+                                                  std::initializer_list<std::string_view> allowed,
+                                                  const std::string& hint);
+
+// The RFC 8288 `Link: <...>; rel="next"` value for the page after `cursor`: the request's path and
+// query parameters (but its cursor) under `public_url`.
+std::string NextPageLink(const http::Request& req, const std::string& public_url, const std::string& cursor);
 
 // Serialises a JSON document for a response (UTF-8; invalid sequences replaced).
 std::string Dump(const nlohmann::json& j);

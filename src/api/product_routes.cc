@@ -146,9 +146,12 @@ void App::AddProductRoutes() {
       return http::FromStatus(Status::Invalid("invalid query parameters", std::move(problems)));
     auto page = products_.List(cursor, limit, dataset);
     if (!page.ok()) return http::FromStatus(page.status());
-    return http::JsonResponse(
+    http::Response r = http::JsonResponse(
         Dump({{"items", page->items},
               {"next_cursor", page->next_cursor ? json(*page->next_cursor) : json(nullptr)}}));
+    if (page->next_cursor)
+      r.headers.emplace_back("Link", NextPageLink(req, cfg_.PublicUrl(), *page->next_cursor));
+    return r;
   });
   router_.Add("POST", "/api/v1/products", [this](http::Request& req) {
     auto body = ParseJsonBody(req);
@@ -160,6 +163,8 @@ void App::AddProductRoutes() {
     return r;
   });
   router_.Add("GET", "/api/v1/products/{id}", [this](http::Request& req) {
+    if (auto bad = RejectUnknownParams(req, {}, "this route takes no query parameters"))
+      return std::move(*bad);
     auto doc = products_.Get(req.PathParam("id"));
     return doc.ok() ? VersionedDocResponse(*doc) : http::FromStatus(doc.status());
   });
@@ -189,6 +194,8 @@ void App::AddProductRoutes() {
     return doc.ok() ? VersionedDocResponse(*doc) : http::FromStatus(doc.status());
   });
   router_.Add("GET", "/api/v1/products/{id}/schema-versions", [this](http::Request& req) {
+    if (auto bad = RejectUnknownParams(req, {}, "this route takes no query parameters"))
+      return std::move(*bad);
     auto product = store_->products().Get(req.PathParam("id"));
     if (!product.ok()) return http::FromStatus(product.status());
     auto versions = store_->products().SchemaVersions(product->id);
@@ -201,6 +208,8 @@ void App::AddProductRoutes() {
     return http::JsonResponse(Dump({{"items", items}}));
   });
   router_.Add("GET", "/api/v1/products/{id}/editions", [this](http::Request& req) {
+    if (auto bad = RejectUnknownParams(req, {}, "this route takes no query parameters"))
+      return std::move(*bad);
     auto product = store_->products().Get(req.PathParam("id"));
     if (!product.ok()) return http::FromStatus(product.status());
     auto editions = store_->products().Editions(product->id);
@@ -223,6 +232,8 @@ void App::AddProductRoutes() {
     return route->sink->Finish();
   });
   router_.Add("GET", "/api/v1/products/{id}/editions/{edition}", [this](http::Request& req) {
+    if (auto bad = RejectUnknownParams(req, {}, "this route takes no query parameters"))
+      return std::move(*bad);
     auto e = store_->products().Edition(req.PathParam("id"), req.PathParam("edition"));
     if (!e.ok()) return http::FromStatus(e.status());
     http::Response r = http::JsonResponse(Dump(products::EditionJson(*e, true)));
@@ -230,6 +241,8 @@ void App::AddProductRoutes() {
     return r;
   });
   router_.Add("GET", "/api/v1/products/{id}/editions/{edition}/quality", [this](http::Request& req) {
+    if (auto bad = RejectUnknownParams(req, {}, "this route takes no query parameters"))
+      return std::move(*bad);
     auto e = store_->products().Edition(req.PathParam("id"), req.PathParam("edition"));
     if (!e.ok()) return http::FromStatus(e.status());
     return http::JsonResponse(e->quality);

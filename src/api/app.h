@@ -4,8 +4,11 @@
 // (catalog/) → store::CatalogStore (store/sqlite/). Thread safe after construction.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <string_view>
 
+#include "api/response_cache.h"
 #include "catalog/service.h"
 #include "config/config.h"
 #include "http/message.h"
@@ -43,6 +46,13 @@ class App {
   void AddAggregateRoutes();
   void AddDownloadRoutes();
   void AddDiffRoutes();
+  // A read of an immutable edition (rows, aggregates): served from cache_ when the same request
+  // (`kind`, edition, query string, Accept) was answered before, else rendered by `render` and a
+  // 200 result kept. Sets X-Cache: hit|miss.
+  http::Response RenderRows(const http::Request& req, const store::EditionRow& edition);
+  http::Response RenderAggregate(const http::Request& req, const store::EditionRow& edition);
+  http::Response CachedRead(const http::Request& req, const store::EditionRow& edition, std::string_view kind,
+                            const std::function<http::Response()>& render);
 
   config::Config cfg_;
   std::unique_ptr<store::Store> store_;
@@ -50,6 +60,7 @@ class App {
   products::ProductService products_;
   http::Metrics metrics_;
   http::Router router_;
+  ResponseCache cache_;
 };
 
 }  // namespace kilde::api

@@ -21,8 +21,14 @@ void App::AddOpsRoutes() {
         "# HELP kilde_store_errors_total Failed store operations.\n# TYPE kilde_store_errors_total counter\n"
         "kilde_store_errors_total {}\n"
         "# HELP kilde_build_info Build information.\n# TYPE kilde_build_info gauge\n"
-        "kilde_build_info{{version=\"{}\"}} 1\n",
-        store_->error_count(), KILDE_VERSION);
+        "kilde_build_info{{version=\"{}\"}} 1\n"
+        "# HELP kilde_response_cache_hits_total Row and aggregate reads answered from the cache.\n"
+        "# TYPE kilde_response_cache_hits_total counter\nkilde_response_cache_hits_total {}\n"
+        "# HELP kilde_response_cache_misses_total Row and aggregate reads rendered.\n"
+        "# TYPE kilde_response_cache_misses_total counter\nkilde_response_cache_misses_total {}\n"
+        "# HELP kilde_response_cache_bytes Bytes held by the response cache.\n"
+        "# TYPE kilde_response_cache_bytes gauge\nkilde_response_cache_bytes {}\n",
+        store_->error_count(), KILDE_VERSION, cache_.hits(), cache_.misses(), cache_.bytes());
     http::Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     r.body = metrics_.Render(extra);

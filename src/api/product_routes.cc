@@ -180,6 +180,7 @@ void App::AddProductRoutes() {
     auto if_match = IfMatchVersion(req);
     if (!if_match.ok()) return http::FromStatus(if_match.status());
     Status s = products_.Delete(req.PathParam("id"), *if_match);
+    cache_.Clear();  // a product recreated under the same id must not see old responses
     if (!s.ok()) return http::FromStatus(s);
     http::Response r;
     r.status = 204;
@@ -251,6 +252,7 @@ void App::AddProductRoutes() {
     if (req.PathParam("edition") == "latest")
       return http::ErrorResponse(400, "bad_request", "name the edition to delete by its id, not 'latest'");
     Status s = store_->products().DeleteEdition(req.PathParam("id"), req.PathParam("edition"));
+    cache_.Clear();  // rare; keeps no bytes of deleted data around
     if (!s.ok()) return http::FromStatus(s);
     http::Response r;
     r.status = 204;

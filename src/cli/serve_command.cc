@@ -73,8 +73,10 @@ int Serve(const ServeFlags& f) {
                           {"data_dir", cfg->data_dir},
                           {"version", KILDE_VERSION}});
   std::cout << "kilde listening on http://" << host << ":" << *port << std::endl;
+  log::UseBufferedOutput();
   server.Run();
   log::Info("stopped");
+  log::Flush();
   return 0;
 }
 

@@ -83,6 +83,7 @@ const std::vector<std::pair<std::string, Setter>>& Table() {
       {"workers", Num(&Config::workers, 0, 256, "workers")},
       {"http.max_body_bytes", Num(&Config::max_body_bytes, 1024, 1LL << 40, "http.max_body_bytes")},
       {"query.max_rows_per_page", Num(&Config::max_rows_per_page, 1, 1000000, "query.max_rows_per_page")},
+      {"query.cache_bytes", Num(&Config::query_cache_bytes, 0, 1LL << 40, "query.cache_bytes")},
       {"http.max_ingest_bytes", Num(&Config::max_ingest_bytes, 1024, 1LL << 50, "http.max_ingest_bytes")},
       {"http.max_header_bytes", Num(&Config::max_header_bytes, 1024, 1 << 20, "http.max_header_bytes")},
       {"http.read_timeout_ms", Num(&Config::read_timeout_ms, 100, 3600000, "http.read_timeout_ms")},

@@ -26,7 +26,8 @@ struct Config {
   // HTTP limits (bytes, milliseconds).
   size_t max_body_bytes = 1 << 20;
   size_t max_header_bytes = 16 << 10;
-  int64_t max_rows_per_page = 10000;  // largest `limit` of a rows request
+  int64_t max_rows_per_page = 10000;              // largest `limit` of a rows request
+  size_t query_cache_bytes = 64 << 20;            // rendered row/aggregate responses kept (0 = no cache)
   uint64_t max_ingest_bytes = uint64_t{1} << 30;  // one uploaded file (POST .../editions)
   int read_timeout_ms = 10000;                    // to receive one whole request once it has started
   int idle_timeout_ms = 30000;                    // keep-alive connection idle between requests

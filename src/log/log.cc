@@ -3,6 +3,9 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <cstdio>
+
 namespace kilde::log {
 namespace {
 
@@ -33,6 +36,19 @@ void Emit(spdlog::level::level_enum lvl, std::string_view msg, const nlohmann::j
 }  // namespace
 
 void Init(const std::string& level) { Logger()->set_level(spdlog::level::from_str(level)); }
+
+void UseBufferedOutput() {
+  static char buffer[1 << 16];
+  std::fflush(stderr);
+  std::setvbuf(stderr, buffer, _IOFBF, sizeof buffer);
+  Logger()->flush_on(spdlog::level::warn);
+  spdlog::flush_every(std::chrono::seconds(1));
+}
+
+void Flush() {
+  Logger()->flush();
+  std::fflush(stderr);
+}
 
 ScopedRequestId::ScopedRequestId(std::string id) : previous_(std::move(t_request_id)) {
   t_request_id = std::move(id);

@@ -14,6 +14,13 @@ namespace kilde::log {
 // Sets up the logger; `level` is trace, debug, info, warn or error. Safe to call again.
 void Init(const std::string& level);
 
+// For the server: stderr becomes block-buffered, info lines reach it within a second (a
+// background flush), warnings and errors at once. Call Flush() before exiting. Without this,
+// every line is written at once (CLI commands, progress output).
+void UseBufferedOutput();
+// Writes out buffered lines.
+void Flush();
+
 // Sets the request id that lines logged on this thread carry, for the scope's life.
 class ScopedRequestId {
  public:

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <optional>
 
 #include "base/norwegian_ids.h"
@@ -70,7 +71,25 @@ bool TakeSign(std::string_view& s) {
   return false;
 }
 
+// Plain "[-]digits" (at most 18 digits: cannot overflow) without allocating; false if `s` has
+// another form (then the general path decides).
+bool FastInteger(std::string_view s, Value& v) {
+  const bool neg = !s.empty() && s[0] == '-';
+  if (neg) s.remove_prefix(1);
+  if (s.empty() || s.size() > 18) return false;
+  int64_t n = 0;
+  for (char c : s) {
+    if (!IsDigit(c)) return false;
+    n = n * 10 + (c - '0');
+  }
+  v.kind = Value::Kind::kInt;
+  v.i = neg ? -n : n;
+  v.text.clear();
+  return true;
+}
+
 std::string ParseInteger(std::string_view s, Value& v) {
+  if (FastInteger(s, v)) return "";
   bool neg = TakeSign(s);
   std::optional<std::string> digits = Ungroup(s);
   if (!digits) return "not an integer";
@@ -82,8 +101,32 @@ std::string ParseInteger(std::string_view s, Value& v) {
   return "";
 }
 
+// Plain "[-]digits[<mark>digits]" into v.text (reusing its capacity); false if `s` has another
+// form (sign '+' or U+2212, grouping, exponent, a stray mark): then the general path decides.
+bool FastDecimal(std::string_view s, char mark, Value& v) {
+  std::size_t i = s.starts_with('-') ? 1 : 0;
+  const std::size_t int_start = i;
+  while (i < s.size() && IsDigit(s[i])) ++i;
+  if (i == int_start) return false;
+  const std::size_t int_end = i;
+  if (i < s.size()) {
+    if (s[i] != mark) return false;
+    const std::size_t frac_start = ++i;
+    while (i < s.size() && IsDigit(s[i])) ++i;
+    if (i == frac_start || i != s.size()) return false;
+  }
+  v.text.assign(s);
+  if (int_end < s.size()) v.text[int_end] = '.';  // the canonical mark
+  const char* end = v.text.data() + v.text.size();
+  auto [ptr, ec] = std::from_chars(v.text.data(), end, v.d);
+  if (ec != std::errc() || ptr != end || !std::isfinite(v.d)) return false;  // e.g. out of range
+  v.kind = Value::Kind::kReal;
+  return true;
+}
+
 std::string ParseDecimal(std::string_view s, bool decimal_comma, Value& v) {
   const char mark = decimal_comma ? ',' : '.';
+  if (FastDecimal(s, mark, v)) return "";
   const char other = decimal_comma ? '.' : ',';
   const std::string bad = std::string("not a decimal number (the decimal mark is '") + mark + "')";
   bool neg = TakeSign(s);
@@ -241,6 +284,14 @@ bool IsNullMarker(std::string_view s, const std::vector<std::string>& markers) {
 bool IsValidUtf8(std::string_view s, std::size_t* bad_offset) {
   std::size_t i = 0;
   while (i < s.size()) {
+    // ASCII runs eight bytes at a time.
+    while (i + 8 <= s.size()) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (w & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i == s.size()) break;
     unsigned char c = static_cast<unsigned char>(s[i]);
     std::size_t n;
     uint32_t cp;
@@ -276,51 +327,62 @@ bool IsValidUtf8(std::string_view s, std::size_t* bad_offset) {
   return false;
 }
 
-CellResult ParseCell(const Column& c, std::string_view raw, const ParseOptions& opt) {
-  CellResult r;
+bool ParseCellInto(const Column& c, std::string_view raw, const ParseOptions& opt, Value& v,
+                   std::string* error) {
+  error->clear();
+  v.kind = Value::Kind::kNull;
   if (IsNullMarker(raw, opt.null_markers)) {
-    if (c.required || c.key) r.error = "required value is missing";
-    return r;
+    if (c.required || c.key) *error = "required value is missing";
+    return error->empty();
   }
-  Value& v = r.value;
   std::string_view s = c.type == ColumnType::kString ? raw : TrimCell(raw);
   switch (c.type) {
     case ColumnType::kString: {
       std::size_t bad = 0;
       if (!IsValidUtf8(s, &bad)) {
-        r.error = "not valid UTF-8 (at byte " + std::to_string(bad) + ")";
+        *error = "not valid UTF-8 (at byte " + std::to_string(bad) + ")";
       } else {
         v.kind = Value::Kind::kText;
-        v.text = std::string(s);
+        v.text.assign(s);
       }
       break;
     }
     case ColumnType::kInteger:
-      r.error = ParseInteger(s, v);
+      *error = ParseInteger(s, v);
       break;
     case ColumnType::kDecimal:
-      r.error = ParseDecimal(s, opt.decimal_comma, v);
+      *error = ParseDecimal(s, opt.decimal_comma, v);
       break;
     case ColumnType::kBoolean:
-      r.error = ParseBoolean(s, v);
+      *error = ParseBoolean(s, v);
       break;
     case ColumnType::kDate:
-      r.error = ParseDateText(s, v);
+      *error = ParseDateText(s, v);
       break;
     case ColumnType::kDateTime:
-      r.error = ParseDateTimeText(s, v);
+      *error = ParseDateTimeText(s, v);
       break;
     case ColumnType::kFodselsnummer:
-      r.error = ParseFodselsnummer(s, v);
+      *error = ParseFodselsnummer(s, v);
       break;
     case ColumnType::kOrganisasjonsnummer:
-      r.error = ParseOrganisasjonsnummer(s, v);
+      *error = ParseOrganisasjonsnummer(s, v);
       break;
     case ColumnType::kEnum:
-      r.error = ParseEnum(c, s, v);
+      *error = ParseEnum(c, s, v);
       break;
   }
-  if (!r.ok()) r.value = Value{};
+  if (!error->empty()) {
+    v.kind = Value::Kind::kNull;
+    return false;
+  }
+  if (v.kind == Value::Kind::kInt) v.text.clear();
+  return true;
+}
+
+CellResult ParseCell(const Column& c, std::string_view raw, const ParseOptions& opt) {
+  CellResult r;
+  if (!ParseCellInto(c, raw, opt, r.value, &r.error)) r.value = Value{};
   return r;
 }
 

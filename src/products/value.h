@@ -77,6 +77,13 @@ struct CellResult {
 // Checks `raw` against column `c` and converts it (see the rules above).
 CellResult ParseCell(const Column& c, std::string_view raw, const ParseOptions& opt);
 
+// ParseCell into storage the caller reuses from cell to cell (for ingest: no allocation per cell
+// once `out.text` has grown). On success sets `out` (kind, and `text` as ParseCell would; `text` is
+// cleared for integers and booleans) and returns true; otherwise sets `*error` to the reason, makes
+// `out` null and returns false. Same results as ParseCell.
+bool ParseCellInto(const Column& c, std::string_view raw, const ParseOptions& opt, Value& out,
+                   std::string* error);
+
 // True if `s` is well-formed UTF-8 (no overlong forms, surrogates or code points above
 // U+10FFFF). Otherwise, if `bad_offset` is not null, stores the byte offset of the first bad
 // sequence there.

@@ -228,3 +228,81 @@ TEST(CellTrim, TrimsAsciiWhitespaceAndNbsp) {
 
 }  // namespace
 }  // namespace kilde::products
+
+namespace kilde::products {
+namespace {
+
+// ParseCellInto takes fast paths for plain numbers; the results must equal the general rules.
+TEST(CellInto, PlainNumbersAtTheEdgesOfTheFastPath) {
+  Value v;
+  std::string err;
+  const Column integer = Col(ColumnType::kInteger), decimal = Col(ColumnType::kDecimal);
+  ASSERT_TRUE(ParseCellInto(integer, "999999999999999999", {}, v, &err));  // 18 digits
+  EXPECT_EQ(v.i, 999999999999999999);
+  ASSERT_TRUE(ParseCellInto(integer, "-9223372036854775808", {}, v, &err));  // 19 digits: general path
+  EXPECT_EQ(v.i, INT64_MIN);
+  EXPECT_FALSE(ParseCellInto(integer, "9223372036854775808", {}, v, &err));
+  EXPECT_EQ(err, "integer out of range (more than 64 bits)");
+  EXPECT_EQ(v.kind, Value::Kind::kNull);
+  ASSERT_TRUE(ParseCellInto(integer, "-007", {}, v, &err));
+  EXPECT_EQ(v.i, -7);
+  ASSERT_TRUE(ParseCellInto(integer, "-0", {}, v, &err));
+  EXPECT_EQ(v.i, 0);
+  EXPECT_FALSE(ParseCellInto(integer, "--1", {}, v, &err));
+  EXPECT_EQ(err, "not an integer");
+
+  ASSERT_TRUE(ParseCellInto(decimal, "-0012.500", {}, v, &err));
+  EXPECT_EQ(v.text, "-0012.500");
+  EXPECT_EQ(v.d, -12.5);
+  ParseOptions comma{.decimal_comma = true, .null_markers = {""}};
+  ASSERT_TRUE(ParseCellInto(decimal, "3,25", comma, v, &err));
+  EXPECT_EQ(v.text, "3.25");
+  EXPECT_FALSE(ParseCellInto(decimal, "3.25", comma, v, &err));
+  EXPECT_EQ(err, "not a decimal number (the decimal mark is ',')");
+  for (std::string_view bad : {"1.", ".5", "-", "1.2.3", "1..2", "1.5x"}) {
+    EXPECT_FALSE(ParseCellInto(decimal, bad, {}, v, &err)) << bad;
+    EXPECT_EQ(err, "not a decimal number (the decimal mark is '.')") << bad;
+  }
+  EXPECT_FALSE(ParseCellInto(decimal, "1" + std::string(400, '0'), {}, v, &err));  // too big for a double
+  EXPECT_EQ(err, "decimal number out of range");
+  ASSERT_TRUE(ParseCellInto(decimal, "+1.50", {}, v, &err));  // general path: sign dropped
+  EXPECT_EQ(v.text, "1.50");
+}
+
+// One Value reused across cells of different types carries nothing over.
+TEST(CellInto, ReusedValue) {
+  Value v;
+  std::string err;
+  ASSERT_TRUE(
+      ParseCellInto(Col(ColumnType::kString), "a long text, longer than the small buffer", {}, v, &err));
+  EXPECT_EQ(v.kind, Value::Kind::kText);
+  ASSERT_TRUE(ParseCellInto(Col(ColumnType::kInteger), "12", {}, v, &err));
+  EXPECT_EQ(v.kind, Value::Kind::kInt);
+  EXPECT_EQ(v.text, "");
+  ASSERT_TRUE(ParseCellInto(Col(ColumnType::kBoolean), "ja", {}, v, &err));
+  EXPECT_EQ(v.i, 1);
+  EXPECT_EQ(v.text, "");
+  ASSERT_TRUE(ParseCellInto(Col(ColumnType::kDecimal), "2", {}, v, &err));
+  EXPECT_EQ(v.text, "2");
+  ASSERT_TRUE(ParseCellInto(Col(ColumnType::kString), " ", {}, v, &err));
+  EXPECT_EQ(v.kind, Value::Kind::kNull);
+  EXPECT_FALSE(ParseCellInto(Col(ColumnType::kDate), "x", {}, v, &err));
+  EXPECT_EQ(v.kind, Value::Kind::kNull);
+  ASSERT_TRUE(ParseCellInto(Col(ColumnType::kString), "b", {}, v, &err));
+  EXPECT_EQ(err, "");
+  EXPECT_EQ(v.text, "b");
+}
+
+TEST(CellUtf8, LongAsciiRunsAndLateErrors) {
+  std::size_t bad = 0;
+  const std::string ascii(1000, 'a');
+  EXPECT_TRUE(IsValidUtf8(ascii));
+  EXPECT_TRUE(IsValidUtf8(ascii + "\xC3\xB8" + ascii));
+  EXPECT_FALSE(IsValidUtf8(ascii + "\xC3" + ascii, &bad));
+  EXPECT_EQ(bad, 1000u);
+  EXPECT_FALSE(IsValidUtf8("abcdefg\xFF", &bad));
+  EXPECT_EQ(bad, 7u);
+}
+
+}  // namespace
+}  // namespace kilde::products

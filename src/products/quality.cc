@@ -1,6 +1,7 @@
 #include "products/quality.h"
 
 #include <charconv>
+#include <functional>
 
 namespace kilde::products {
 namespace {
@@ -27,23 +28,97 @@ nlohmann::json ToJsonValue(const Value& v, ColumnType t) {
 
 }  // namespace
 
-std::string CanonicalText(const Value& v) {
+void AppendCanonicalText(const Value& v, std::string* out) {
+  char buf[32];
   switch (v.kind) {
     case Value::Kind::kNull:
-      return std::string();
-    case Value::Kind::kInt:
-      return std::to_string(v.i);
+      return;
+    case Value::Kind::kInt: {
+      auto r = std::to_chars(buf, buf + sizeof buf, v.i);
+      out->append(buf, r.ptr);
+      return;
+    }
     case Value::Kind::kReal:
-      if (!v.text.empty()) return v.text;
-      {
-        char buf[32];
+      if (!v.text.empty()) {
+        out->append(v.text);
+      } else {
         auto r = std::to_chars(buf, buf + sizeof buf, v.d);
-        return std::string(buf, r.ptr);
+        out->append(buf, r.ptr);
       }
+      return;
     case Value::Kind::kText:
-      return v.text;
+      out->append(v.text);
+      return;
   }
-  return std::string();
+}
+
+std::string CanonicalText(const Value& v) {
+  std::string s;
+  AppendCanonicalText(v, &s);
+  return s;
+}
+
+namespace {
+// A 64-bit mix (the finaliser of MurmurHash3) to spread integer keys over the table.
+uint64_t Mix(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+}  // namespace
+
+template <typename Eq>
+bool DistinctSet::Insert(uint64_t hash, uint64_t key, Eq eq, std::string_view text) {
+  if ((entries_.size() + 1) * 2 > slots_.size()) Grow();
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const uint32_t slot = slots_[i];
+    if (slot == 0) {
+      Entry e{key, 0, 0};
+      if (!text.empty()) {
+        e.off = static_cast<uint32_t>(arena_.size());
+        e.len = static_cast<uint32_t>(text.size());
+        arena_.append(text);
+      }
+      entries_.push_back(e);
+      slots_[i] = static_cast<uint32_t>(entries_.size());
+      return true;
+    }
+    if (eq(entries_[slot - 1])) return false;
+  }
+}
+
+void DistinctSet::Grow() {
+  std::vector<uint32_t> old = std::move(slots_);
+  slots_.assign(old.empty() ? 1024 : old.size() * 2, 0);
+  const size_t mask = slots_.size() - 1;
+  for (uint32_t slot : old) {
+    if (slot == 0) continue;
+    const Entry& e = entries_[slot - 1];
+    const uint64_t h = int_mode_ ? Mix(e.key) : e.key;  // integers are stored by value, strings by hash
+    size_t i = h & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = slot;
+  }
+}
+
+bool DistinctSet::AddInt(int64_t v) {
+  int_mode_ = true;
+  const uint64_t key = static_cast<uint64_t>(v);
+  return Insert(Mix(key), key, [key](const Entry& e) { return e.key == key; }, {});
+}
+
+bool DistinctSet::AddText(std::string_view s) {
+  const uint64_t h = std::hash<std::string_view>{}(s);
+  return Insert(
+      h, h,
+      [&](const Entry& e) {
+        return e.key == h && e.len == s.size() && std::string_view(arena_).substr(e.off, e.len) == s;
+      },
+      s);
 }
 
 QualityReport::QualityReport(const Schema& schema) {
@@ -75,7 +150,15 @@ void QualityReport::Add(const std::vector<Value>& row) {
       c.max = v;
     }
     if (!c.distinct_capped) {
-      c.distinct.insert(CanonicalText(v));
+      if (v.kind == Value::Kind::kInt) {
+        c.distinct.AddInt(v.i);  // integers are equal exactly when their canonical texts are
+      } else if (v.kind == Value::Kind::kReal && v.text.empty()) {
+        scratch_.clear();
+        AppendCanonicalText(v, &scratch_);
+        c.distinct.AddText(scratch_);
+      } else {
+        c.distinct.AddText(v.text);
+      }
       if (c.distinct.size() >= kDistinctCap) c.distinct_capped = true;
     }
   }

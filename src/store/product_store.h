@@ -65,6 +65,9 @@ class EditionWriter {
   // Appends one row; `cells` has one entry per storage column. kAlreadyExists if a
   // unique column repeats a value (the message names the column index).
   virtual Status Append(const std::vector<Cell>& cells) = 0;
+  // The caller pauses (e.g. waits for more input): the writer releases locks that would keep other
+  // writers waiting meanwhile. Optional; Append resumes.
+  virtual Status Pause() { return Status::Ok(); }
   // Registers the edition (meta.id, created, ... as given) and makes it visible.
   virtual Status Commit(const EditionRow& meta) = 0;
 };

@@ -10,6 +10,30 @@
 
 namespace kilde::store::sqlite {
 
+// The store's writer lock (BasicLockable: use std::lock_guard / std::unique_lock). Unlike std::mutex
+// it may be released by another thread than the one that took it: an ingest holds it across calls
+// that an HTTP server may make from different threads. Thread safe.
+class WriteLock {
+ public:
+  void lock() {
+    std::unique_lock l(mu_);
+    cv_.wait(l, [&] { return !held_; });
+    held_ = true;
+  }
+  void unlock() {
+    {
+      std::lock_guard l(mu_);
+      held_ = false;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool held_ = false;
+};
+
 // A fixed pool of connections to one database file. Thread safe. Writers are
 // additionally serialised by `write_mutex()` so that they never meet SQLITE_BUSY.
 class ConnectionPool {
@@ -32,14 +56,14 @@ class ConnectionPool {
   explicit ConnectionPool(std::vector<std::unique_ptr<Connection>> conns) : free_(std::move(conns)) {}
   // Blocks until a connection is free.
   Lease Acquire();
-  std::mutex& write_mutex() { return write_mu_; }
+  WriteLock& write_mutex() { return write_mu_; }
 
  private:
   void Return(std::unique_ptr<Connection> c);
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Connection>> free_;
-  std::mutex write_mu_;
+  WriteLock write_mu_;
 };
 
 }  // namespace kilde::store::sqlite

@@ -1,6 +1,7 @@
 // SqliteProductStore: editions (one table ed_<seq> per edition), their writer and scans.
 #include <string>
 
+#include "store/sqlite/edition_writer.h"
 #include "store/sqlite/sqlite_products.h"
 
 namespace kilde::store::sqlite {
@@ -46,7 +47,6 @@ Cell ReadCell(const Statement& s, int col) {
 
 namespace {
 
-constexpr int64_t kBatchRows = 20000;
 constexpr const char* kEditionColumns =
     "id, product, created, source_name, row_count, schema_version, sha256, quality, seq";
 
@@ -63,85 +63,6 @@ EditionRow ReadEdition(Statement& s) {
   e.seq = s.Int(8);
   return e;
 }
-
-Status DropStaging(Connection& c, int64_t seq) {
-  KILDE_RETURN_IF_ERROR(c.Exec("DROP TABLE IF EXISTS " + EditionTable(seq)));
-  KILDE_ASSIGN_OR_RETURN(Statement * d, c.Prepare("DELETE FROM editions WHERE seq=? AND state='staging'"));
-  d->Bind(1, seq);
-  if (d->Step() != SQLITE_DONE) return c.Error("drop staging edition");
-  return Status::Ok();
-}
-
-// Owns a dedicated connection; rows go in batches of kBatchRows per transaction.
-class SqliteEditionWriter final : public EditionWriter {
- public:
-  SqliteEditionWriter(std::unique_ptr<Connection> c, int64_t seq, std::vector<StorageColumn> cols)
-      : c_(std::move(c)), seq_(seq), cols_(std::move(cols)) {}
-  ~SqliteEditionWriter() override {
-    if (committed_) return;
-    (void)c_->Exec("ROLLBACK");
-    (void)DropStaging(*c_, seq_);
-  }
-
-  Status Append(const std::vector<Cell>& cells) override {
-    if (cells.size() != cols_.size()) return Status::Internal("edition writer: wrong number of cells");
-    if (!in_tx_) {
-      KILDE_RETURN_IF_ERROR(c_->Exec("BEGIN IMMEDIATE"));
-      in_tx_ = true;
-    }
-    if (!insert_) {
-      std::string sql = "INSERT INTO " + EditionTable(seq_) + " VALUES (NULL";
-      for (size_t i = 0; i < cols_.size(); ++i) sql += ", ?";
-      sql += ")";
-      KILDE_ASSIGN_OR_RETURN(insert_, c_->Prepare(sql));
-    }
-    insert_->Reset();
-    for (size_t i = 0; i < cells.size(); ++i) BindCell(*insert_, static_cast<int>(i + 1), cells[i]);
-    int rc = insert_->Step();
-    if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-      return Status::Exists("duplicate value in a key column");
-    if (rc != SQLITE_DONE) return c_->Error("append row");
-    if (++pending_ >= kBatchRows) {
-      KILDE_RETURN_IF_ERROR(c_->Exec("COMMIT"));
-      in_tx_ = false;
-      pending_ = 0;
-    }
-    return Status::Ok();
-  }
-
-  Status Commit(const EditionRow& meta) override {
-    if (!in_tx_) KILDE_RETURN_IF_ERROR(c_->Exec("BEGIN IMMEDIATE"));
-    in_tx_ = true;
-    for (size_t i = 0; i < cols_.size(); ++i) {
-      if (!cols_[i].indexed || cols_[i].unique) continue;
-      const std::string t = EditionTable(seq_), col = "c" + std::to_string(i);
-      KILDE_RETURN_IF_ERROR(c_->Exec("CREATE INDEX " + t + "_" + col + " ON " + t + " (" + col + ", _row)"));
-    }
-    KILDE_ASSIGN_OR_RETURN(Statement * u,
-                           c_->Prepare("UPDATE editions SET state='ready', id=?2, created=?3, "
-                                       "source_name=?4, row_count=?5, schema_version=?6, "
-                                       "sha256=?7, quality=?8 WHERE seq=?1 AND state='staging'"));
-    u->Bind(1, seq_).Bind(2, meta.id).Bind(3, meta.created).Bind(4, meta.source_name).Bind(5, meta.row_count);
-    u->Bind(6, static_cast<int64_t>(meta.schema_version)).Bind(7, meta.sha256).Bind(8, meta.quality);
-    int rc = u->Step();
-    if (rc == SQLITE_CONSTRAINT_UNIQUE) return Status::Exists("edition '" + meta.id + "' already exists");
-    if (rc != SQLITE_DONE || sqlite3_changes(c_->raw()) != 1) return c_->Error("register edition");
-    u->Reset();
-    KILDE_RETURN_IF_ERROR(c_->Exec("COMMIT"));
-    in_tx_ = false;
-    committed_ = true;
-    return Status::Ok();
-  }
-
- private:
-  std::unique_ptr<Connection> c_;
-  int64_t seq_;
-  std::vector<StorageColumn> cols_;
-  Statement* insert_ = nullptr;  // owned by c_'s statement cache
-  int64_t pending_ = 0;
-  bool in_tx_ = false;
-  bool committed_ = false;
-};
 
 }  // namespace
 
@@ -174,13 +95,15 @@ Result<std::unique_ptr<EditionWriter>> SqliteProductStore::BeginEdition(
     std::string ddl = "CREATE TABLE " + EditionTable(seq) + " (_row INTEGER PRIMARY KEY";
     for (size_t i = 0; i < columns.size(); ++i) {
       static const char* kTypes[] = {"INTEGER", "REAL", "TEXT"};
+      // No UNIQUE here: the writer builds the unique indexes (see edition_writer.h).
       ddl += ", c" + std::to_string(i) + " " + kTypes[static_cast<int>(columns[i].type)];
-      if (columns[i].unique) ddl += " UNIQUE";
     }
     KILDE_RETURN_IF_ERROR(Counted(conn->Exec(ddl + ")")));
     KILDE_RETURN_IF_ERROR(Counted(tx.Commit()));
   }
-  return std::unique_ptr<EditionWriter>(std::make_unique<SqliteEditionWriter>(std::move(conn), seq, columns));
+  auto writer = std::make_unique<SqliteEditionWriter>(std::move(conn), &pool_->write_mutex(), seq, columns);
+  KILDE_RETURN_IF_ERROR(Counted(writer->Start()));
+  return std::unique_ptr<EditionWriter>(std::move(writer));
 }
 
 Result<std::vector<EditionRow>> SqliteProductStore::Editions(const std::string& product) {

@@ -24,8 +24,14 @@ struct IngestJobImpl {
   std::string utf8;                               // decoder output, reused
   std::vector<std::optional<size_t>> header_map;  // CSV field → schema column
   bool header_done = false;
+  // Per-row scratch, reused so that steady-state ingest does not allocate per row or cell.
   std::vector<Value> values;
   std::vector<store::Cell> cells;
+  std::vector<std::pair<size_t, std::string>> errors;  // the row's problems: column, reason
+  std::string error;                                   // ParseCellInto's reason
+  std::string raw;                                     // JSON: a member's text
+  std::vector<bool> present;                           // JSON: members seen
+  std::string row_text;                                // the row's canonical bytes, hashed at once
   std::vector<FieldProblem> reported;
   int64_t bad_rows = 0;
   bool truncated = false;  // more problems than max_reported_errors
@@ -37,18 +43,25 @@ struct IngestJobImpl {
 
 namespace {
 
-store::Cell ToCell(const Value& v) {
+// Sets `c` to `v` (reusing c.text's capacity).
+void SetCell(const Value& v, store::Cell& c) {
   switch (v.kind) {
     case Value::Kind::kNull:
-      return {};
+      c.kind = store::CellKind::kNull;
+      return;
     case Value::Kind::kInt:
-      return {store::CellKind::kInt, v.i, 0, ""};
+      c.kind = store::CellKind::kInt;
+      c.i = v.i;
+      return;
     case Value::Kind::kReal:
-      return {store::CellKind::kReal, 0, v.d, ""};
+      c.kind = store::CellKind::kReal;
+      c.d = v.d;
+      return;
     case Value::Kind::kText:
-      return {store::CellKind::kText, 0, 0, v.text};
+      c.kind = store::CellKind::kText;
+      c.text.assign(v.text);
+      return;
   }
-  return {};
 }
 
 store::StorageType StorageOf(ColumnType t) {
@@ -100,23 +113,28 @@ Result<std::unique_ptr<IngestJob>> IngestJob::Start(store::ProductStore* store,
   return std::make_unique<IngestJob>(std::move(impl));
 }
 
-Status IngestJob::AddRow(std::vector<std::pair<size_t, std::string>> errors, const std::string& where) {
+std::string IngestJob::Where(uint64_t pos) const {
+  return (impl_->opts.format == InputFormat::kJson ? "element " : "line ") + std::to_string(pos);
+}
+
+Status IngestJob::AddRow(uint64_t pos) {
   Impl& m = *impl_;
   const auto& cols = m.product.schema.columns;
-  if (errors.empty()) {
-    for (size_t i = 0; i < cols.size(); ++i) m.cells[i] = ToCell(m.values[i]);
+  if (m.errors.empty()) {
+    for (size_t i = 0; i < cols.size(); ++i) SetCell(m.values[i], m.cells[i]);
     Status s = m.writer->Append(m.cells);
     if (s.code() == Code::kAlreadyExists) {
       for (size_t i = 0; i < cols.size(); ++i)
-        if (cols[i].key) errors.emplace_back(i, "duplicate value in key column");
+        if (cols[i].key) m.errors.emplace_back(i, "duplicate value in key column");
     } else if (!s.ok()) {
       return s;
     }
   }
-  if (!errors.empty()) {
+  if (!m.errors.empty()) {
     ++m.bad_rows;
     m.quality.AddRejectedRow();
-    for (const auto& [col, reason] : errors) {
+    const std::string where = Where(pos);
+    for (const auto& [col, reason] : m.errors) {
       m.quality.AddInvalid(col);
       if (m.reported.size() < m.opts.max_reported_errors)
         m.reported.push_back({where + ", column " + cols[col].name, "invalid_value", reason});
@@ -126,12 +144,15 @@ Status IngestJob::AddRow(std::vector<std::pair<size_t, std::string>> errors, con
     return Status::Ok();
   }
   m.quality.Add(m.values);
-  for (size_t i = 0; i < cols.size(); ++i) {
-    m.hash.Update(CanonicalText(m.values[i]));
-    m.hash.Update(m.values[i].kind == Value::Kind::kNull ? std::string_view("\x1d", 1)
-                                                         : std::string_view("\x1f", 1));
+  // Canonical content: per value its canonical text, then 0x1d after a null or 0x1f after a value;
+  // 0x1e after each row.
+  m.row_text.clear();
+  for (const Value& v : m.values) {
+    AppendCanonicalText(v, &m.row_text);
+    m.row_text.push_back(v.kind == Value::Kind::kNull ? '\x1d' : '\x1f');
   }
-  m.hash.Update("\x1e");
+  m.row_text.push_back('\x1e');
+  m.hash.Update(m.row_text);
   ++rows_;
   return Status::Ok();
 }
@@ -166,76 +187,69 @@ Status IngestJob::OnCsv(const std::vector<std::string_view>& fields, uint64_t li
                              std::move(problems));
     return Status::Ok();
   }
-  const std::string where = "line " + std::to_string(line);
-  std::vector<std::pair<size_t, std::string>> errors;
   if (fields.size() != m.header_map.size()) {
     ++m.bad_rows;
     m.quality.AddRejectedRow();
     if (m.reported.size() >= m.opts.max_reported_errors)
       m.truncated = true;
     else
-      m.reported.push_back({where, "wrong_field_count",
+      m.reported.push_back({Where(line), "wrong_field_count",
                             "expected " + std::to_string(m.header_map.size()) + " fields, found " +
                                 std::to_string(fields.size())});
     return Status::Ok();
   }
-  for (auto& v : m.values) v = Value{};
+  m.errors.clear();
+  for (auto& v : m.values) v.kind = Value::Kind::kNull;  // columns missing from the file
   for (size_t f = 0; f < fields.size(); ++f) {
     const size_t col = *m.header_map[f];
-    CellResult r = ParseCell(cols[col], fields[f], m.parse);
-    if (!r.ok())
-      errors.emplace_back(col, std::move(r.error));
-    else
-      m.values[col] = std::move(r.value);
+    if (!ParseCellInto(cols[col], fields[f], m.parse, m.values[col], &m.error))
+      m.errors.emplace_back(col, m.error);
   }
-  return AddRow(std::move(errors), where);
+  return AddRow(line);
 }
 
 Status IngestJob::OnObject(const nlohmann::json& obj, uint64_t index) {
   Impl& m = *impl_;
   const auto& cols = m.product.schema.columns;
-  const std::string where = m.opts.format == InputFormat::kNdjson ? "line " + std::to_string(index)
-                                                                  : "element " + std::to_string(index);
-  std::vector<std::pair<size_t, std::string>> errors;
-  for (auto& v : m.values) v = Value{};
-  std::vector<bool> present(cols.size(), false);
+  m.errors.clear();
+  for (auto& v : m.values) v.kind = Value::Kind::kNull;
+  m.present.assign(cols.size(), false);
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     auto pos = m.product.schema.Find(it.key());
     if (!pos) {
       if (m.reported.size() >= m.opts.max_reported_errors)
         m.truncated = true;
       else
-        m.reported.push_back({where, "unknown_column", "'" + it.key() + "' is not a column of the schema"});
+        m.reported.push_back(
+            {Where(index), "unknown_column", "'" + it.key() + "' is not a column of the schema"});
       ++m.bad_rows;
       m.quality.AddRejectedRow();
       return Status::Ok();
     }
-    present[*pos] = true;
+    m.present[*pos] = true;
     const auto& v = it.value();
-    std::string raw;
     if (v.is_null()) {
-      if (cols[*pos].required) errors.emplace_back(*pos, "required value is missing");
+      if (cols[*pos].required) m.errors.emplace_back(*pos, "required value is missing");
       continue;
     }
-    if (v.is_string())
-      raw = v.get<std::string>();
-    else if (v.is_boolean())
+    std::string_view raw;
+    if (v.is_string()) {
+      raw = v.get_ref<const std::string&>();
+    } else if (v.is_boolean()) {
       raw = v.get<bool>() ? "true" : "false";
-    else if (v.is_number())
-      raw = v.dump();
-    else {
-      errors.emplace_back(*pos, "expected a string, number, boolean or null");
+    } else if (v.is_number()) {
+      m.raw = v.dump();
+      raw = m.raw;
+    } else {
+      m.errors.emplace_back(*pos, "expected a string, number, boolean or null");
       continue;
     }
-    CellResult r = ParseCell(cols[*pos], raw, m.json_parse);
-    if (!r.ok())
-      errors.emplace_back(*pos, std::move(r.error));
-    else
-      m.values[*pos] = std::move(r.value);
+    if (!ParseCellInto(cols[*pos], raw, m.json_parse, m.values[*pos], &m.error))
+      m.errors.emplace_back(*pos, m.error);
   }
   for (size_t i = 0; i < cols.size(); ++i)
-    if (!present[i] && cols[i].required) errors.emplace_back(i, "required value is missing");
-  return AddRow(std::move(errors), where);
+    if (!m.present[i] && cols[i].required) m.errors.emplace_back(i, "required value is missing");
+  return AddRow(index);
 }
 
 Status IngestJob::Feed(std::string_view bytes) {
@@ -244,16 +258,27 @@ Status IngestJob::Feed(std::string_view bytes) {
   if (m.opts.max_bytes && bytes_ > m.opts.max_bytes)
     return Status(Code::kTooLarge,
                   "the file exceeds the ingest limit of " + std::to_string(m.opts.max_bytes) + " bytes");
-  m.utf8.clear();
   KILDE_RETURN_IF_ERROR(m.decoder.Feed(bytes, &m.utf8));
-  if (m.csv) return m.csv->Feed(m.utf8, [this](const ingest::Record& r) { return OnCsv(r.fields, r.line); });
-  auto on_obj = [this](const nlohmann::json& o, uint64_t i) { return OnObject(o, i); };
-  return m.json_array ? m.json_array->Feed(m.utf8, on_obj) : m.ndjson->Feed(m.utf8, on_obj);
+  if (m.utf8.size() < kParseBytes) return Status::Ok();  // parse larger pieces (see kParseBytes)
+  return ParsePending();
+}
+
+Status IngestJob::ParsePending() {
+  Impl& m = *impl_;
+  Status s;
+  if (m.csv) {
+    s = m.csv->Feed(m.utf8, [this](const ingest::Record& r) { return OnCsv(r.fields, r.line); });
+  } else {
+    auto on_obj = [this](const nlohmann::json& o, uint64_t i) { return OnObject(o, i); };
+    s = m.json_array ? m.json_array->Feed(m.utf8, on_obj) : m.ndjson->Feed(m.utf8, on_obj);
+  }
+  m.utf8.clear();
+  KILDE_RETURN_IF_ERROR(s);
+  return m.writer->Pause();  // the next piece of input may take a while
 }
 
 Result<nlohmann::json> IngestJob::Finish() {
   Impl& m = *impl_;
-  m.utf8.clear();
   KILDE_RETURN_IF_ERROR(m.decoder.Finish(&m.utf8));
   auto on_obj = [this](const nlohmann::json& o, uint64_t i) { return OnObject(o, i); };
   if (m.csv) {

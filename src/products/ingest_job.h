@@ -56,9 +56,16 @@ class IngestJob {
 
  private:
   using Impl = IngestJobImpl;
+  // Decoded text is parsed once this much has arrived (or at Finish): HTTP bodies come in small
+  // pieces, and parsing fewer, larger ones is faster (less switching between the server's threads).
+  static constexpr size_t kParseBytes = size_t{1} << 20;
+  Status ParsePending();
   Status OnCsv(const std::vector<std::string_view>& fields, uint64_t line);
   Status OnObject(const nlohmann::json& obj, uint64_t index);
-  Status AddRow(std::vector<std::pair<size_t, std::string>> errors, const std::string& where);
+  // Stores the parsed row (impl_->values), or records its problems (impl_->errors); `pos` is its
+  // line (CSV, NDJSON) or element index (JSON array).
+  Status AddRow(uint64_t pos);
+  std::string Where(uint64_t pos) const;  // "line 12" / "element 3"
 
   std::unique_ptr<Impl> impl_;
   uint64_t bytes_ = 0;

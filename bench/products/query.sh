@@ -166,6 +166,13 @@ run_wrk kilde_rotate "$KILDE_URL$ROWS_PREFIX" "$BENCH_DIR/rotate.lua"
 run_pgbench pgbench_rotate "$work/rotate.sql"
 run_wrk node_rotate "$NODE_URL$ROWS_PREFIX" "$BENCH_DIR/rotate.lua"
 rss_after=$(proc_mem_mb "$KILDE_PID")
+# kilde keeps rendered responses of immutable editions (query.cache_bytes); the same runs without
+# that cache show what each request costs when it is rendered from the store.
+log "load: kilde without its response cache (KILDE_QUERY_CACHE_BYTES=0)"
+kilde_stop
+KILDE_QUERY_CACHE_BYTES=0 kilde_start "$KILDE" "$work/kilde"
+run_wrk kilde_nocache_fixed "$KILDE_URL$path"
+run_wrk kilde_nocache_rotate "$KILDE_URL$ROWS_PREFIX" "$BENCH_DIR/rotate.lua"
 
 # ------------------------------------------------------------------ summary
 get() { awk -v k="$1" -v f="$2" '$1 == k {print $f}' "$results"; }
@@ -192,6 +199,8 @@ k_p99=$(get kilde_fixed 4)
   row kilde_rotate "kilde, all 50 values in turn" "$k_avg avg" pgbench_rotate
   row pgbench_rotate "pgbench json_agg, random value of 50" "–" pgbench_rotate
   row node_rotate "node http + pg, all 50 values in turn" "$n_avg avg" pgbench_rotate
+  row kilde_nocache_fixed "kilde without response cache, bydel=eq.$VALUE" "$k_bytes"
+  row kilde_nocache_rotate "kilde without response cache, all 50 values in turn" "$k_avg avg" pgbench_rotate
   echo
   echo "Responses: $k_rows / $n_rows / $p_rows rows (kilde / node / psql), same ids: $same_ids. kilde wraps the rows in"
   echo "\`{\"items\": […], \"next_cursor\": …}\`; node returns PostgreSQL's json_agg array as is."

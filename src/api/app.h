@@ -49,6 +49,10 @@ class App {
   // A read of an immutable edition (rows, aggregates): served from cache_ when the same request
   // (`kind`, edition, query string, Accept) was answered before, else rendered by `render` and a
   // 200 result kept. Sets X-Cache: hit|miss.
+  // A catalog document response with its ETag (304 when `if_none_match` hits). Datasets also get
+  // their data_products summary, and an ETag that covers it.
+  http::Response CatalogDocResponse(catalog::Kind kind, nlohmann::json doc, int status,
+                                    const std::string& if_none_match);
   http::Response RenderRows(const http::Request& req, const store::EditionRow& edition);
   http::Response RenderAggregate(const http::Request& req, const store::EditionRow& edition);
   http::Response CachedRead(const http::Request& req, const store::EditionRow& edition, std::string_view kind,

@@ -102,36 +102,18 @@ void App::AddCatalogRoutes() {
       if (!body.ok()) return http::FromStatus(body.status());
       auto doc = catalog_.Create(kind, std::move(*body), req.PathParam("dataset"));
       if (!doc.ok()) return http::FromStatus(doc.status());
-      http::Response r = VersionedDocResponse(*doc, 201);
+      const std::string id = doc->value("id", "");
+      http::Response r = CatalogDocResponse(kind, std::move(*doc), 201, "");
       std::string loc = kind == Kind::kDistribution
                             ? "/api/v1/datasets/" + req.PathParam("dataset") + "/distributions/"
                             : "/api/v1/" + std::string(catalog::PathName(kind)) + "/";
-      r.headers.emplace_back("Location", cfg_.PublicUrl() + loc + doc->value("id", ""));
+      r.headers.emplace_back("Location", cfg_.PublicUrl() + loc + id);
       return r;
     });
     router_.Add("GET", item, [this, kind](http::Request& req) {
       auto doc = catalog_.Get(kind, req.PathParam("id"), req.PathParam("dataset"));
       if (!doc.ok()) return http::FromStatus(doc.status());
-      std::string etag = VersionETag(*doc);
-      if (kind == Kind::kDataset) {
-        // The dataset's data products and their latest editions change without the dataset's
-        // version: the ETag then also covers them ("3.<hash>"; If-Match still uses the 3).
-        auto products = products_.DatasetProducts(req.PathParam("id"), cfg_.PublicUrl());
-        if (!products.ok()) return http::FromStatus(products.status());
-        if (!products->empty())
-          etag = "\"" + std::to_string(doc->value("version", 0)) + "." +
-                 Sha256Hex(Dump(*products)).substr(0, 16) + "\"";
-        (*doc)["data_products"] = std::move(*products);
-      }
-      if (http::IfNoneMatchHits(req.Header("if-none-match"), etag)) {
-        http::Response r;
-        r.status = 304;
-        r.headers.emplace_back("ETag", etag);
-        return r;
-      }
-      http::Response r = http::JsonResponse(Dump(*doc));
-      r.headers.emplace_back("ETag", etag);
-      return r;
+      return CatalogDocResponse(kind, std::move(*doc), 200, req.Header("if-none-match"));
     });
     router_.Add("PUT", item, [this, kind](http::Request& req) {
       auto if_match = IfMatchVersion(req);
@@ -141,7 +123,7 @@ void App::AddCatalogRoutes() {
       auto doc =
           catalog_.Replace(kind, req.PathParam("id"), std::move(*body), *if_match, req.PathParam("dataset"));
       if (!doc.ok()) return http::FromStatus(doc.status());
-      return VersionedDocResponse(*doc);
+      return CatalogDocResponse(kind, std::move(*doc), 200, "");
     });
     router_.Add("PATCH", item, [this, kind](http::Request& req) {
       auto if_match = IfMatchVersion(req);
@@ -150,7 +132,7 @@ void App::AddCatalogRoutes() {
       if (!body.ok()) return http::FromStatus(body.status());
       auto doc = catalog_.Patch(kind, req.PathParam("id"), *body, *if_match, req.PathParam("dataset"));
       if (!doc.ok()) return http::FromStatus(doc.status());
-      return VersionedDocResponse(*doc);
+      return CatalogDocResponse(kind, std::move(*doc), 200, "");
     });
     router_.Add("DELETE", item, [this, kind](http::Request& req) {
       auto if_match = IfMatchVersion(req);
@@ -162,6 +144,29 @@ void App::AddCatalogRoutes() {
       return r;
     });
   }
+}
+
+http::Response App::CatalogDocResponse(catalog::Kind kind, nlohmann::json doc, int status,
+                                       const std::string& if_none_match) {
+  std::string etag = VersionETag(doc);
+  if (kind == Kind::kDataset) {
+    // The dataset's data products and their latest editions change without the dataset's
+    // version: the ETag then also covers them ("3.<hash>"; If-Match still uses the 3).
+    auto products = products_.DatasetProducts(doc.value("id", ""), cfg_.PublicUrl());
+    if (!products.ok()) return http::FromStatus(products.status());
+    if (!products->empty())
+      etag = "\"" + std::to_string(doc.value("version", 0)) + "." + Sha256Hex(Dump(*products)).substr(0, 16) +
+             "\"";
+    doc["data_products"] = std::move(*products);
+  }
+  http::Response r;
+  if (http::IfNoneMatchHits(if_none_match, etag)) {
+    r.status = 304;
+  } else {
+    r = http::JsonResponse(Dump(doc), status);
+  }
+  r.headers.emplace_back("ETag", etag);
+  return r;
 }
 
 }  // namespace kilde::api

@@ -112,8 +112,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Sends "100 Continue" if the client waits for it, then runs `next`.
   void ContinueThen(void (*next)(Session*)) {
-    auto& req = parser_->get();
-    if (beast::iequals(req[bhttp::field::expect], "100-continue") && !parser_->is_done()) {
+    // A streaming request's header has moved to stream_parser_ (parser_ is empty then).
+    const auto& req = stream_parser_ ? stream_parser_->get().base() : parser_->get().base();
+    const bool done = stream_parser_ ? stream_parser_->is_done() : parser_->is_done();
+    if (beast::iequals(req[bhttp::field::expect], "100-continue") && !done) {
       auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
       bhttp::async_write(stream_, *cont,
                          [self = shared_from_this(), cont, next](beast::error_code wec, size_t) {

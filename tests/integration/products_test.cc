@@ -129,6 +129,24 @@ TEST_F(ProductsTest, CharsetsAndFormats) {
   EXPECT_TRUE(IsError(Upload(p, kCsv, "text/csv", "?on_error=ignore"), 400, "validation_failed"));
 }
 
+// A client that asks first (Expect: 100-continue, as curl does for bodies over 1 MB) is told to go
+// on at once. (Regression test: uploads never got "100 Continue", so curl waited a second first.)
+TEST_F(ProductsTest, UploadWithExpectContinueIsToldToGoOn) {
+  const std::string p = MakeProduct("prod-expect");
+  HttpClient c(server().port(), std::chrono::milliseconds(500));  // well under curl's 1 s wait
+  ASSERT_TRUE(
+      c.WriteRaw("POST /api/v1/products/" + p +
+                 "/editions?decimal_comma=true&null=- HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\n"
+                 "Expect: 100-continue\r\nContent-Length: " +
+                 std::to_string(std::string(kCsv).size()) + "\r\n\r\n"));
+  auto cont = c.ReadResponse();
+  ASSERT_EQ(cont.status, 100) << cont.Describe();
+  ASSERT_TRUE(c.WriteRaw(kCsv));
+  auto r = c.ReadResponse();
+  ASSERT_EQ(r.status, 201) << r.Describe();
+  EXPECT_EQ(r.Json()["row_count"], 3);
+}
+
 TEST_F(ProductsTest, DeletionNeedsEditionsGoneAndHoldsTheDataset) {
   const std::string p = MakeProduct("prod-del");
   auto e = Upload(p, "id,bydel\n1,Alna\n", "text/csv");

@@ -38,14 +38,13 @@ void AppendCanonicalText(const Value& v, std::string* out) {
       out->append(buf, r.ptr);
       return;
     }
-    case Value::Kind::kReal:
-      if (!v.text.empty()) {
-        out->append(v.text);
-      } else {
-        auto r = std::to_chars(buf, buf + sizeof buf, v.d);
-        out->append(buf, r.ptr);
-      }
+    case Value::Kind::kReal: {
+      // The value, not its spelling: "10.10", "10.1" and "1,01e1" are one decimal, stored as one
+      // double, so a download of the edition uploaded again hashes the same.
+      auto r = std::to_chars(buf, buf + sizeof buf, v.d);
+      out->append(buf, r.ptr);
       return;
+    }
     case Value::Kind::kText:
       out->append(v.text);
       return;
@@ -152,7 +151,7 @@ void QualityReport::Add(const std::vector<Value>& row) {
     if (!c.distinct_capped) {
       if (v.kind == Value::Kind::kInt) {
         c.distinct.AddInt(v.i);  // integers are equal exactly when their canonical texts are
-      } else if (v.kind == Value::Kind::kReal && v.text.empty()) {
+      } else if (v.kind == Value::Kind::kReal) {
         scratch_.clear();
         AppendCanonicalText(v, &scratch_);
         c.distinct.AddText(scratch_);

@@ -66,7 +66,9 @@ class QualityReport {
   std::string scratch_;  // canonical text of a value without stored text
 };
 
-// Canonical text of a value (numbers as stored, text as is); used for hashing and distinct counts.
+// Canonical text of a value: integers in decimal, decimals as the shortest text that round-trips
+// their double (std::to_chars: "10.10" and "1.01e1" both give "10.1"), text as is. Used for the
+// content hash and distinct counts.
 std::string CanonicalText(const Value& v);
 // Appends CanonicalText(v) to *out (no allocation once *out has grown).
 void AppendCanonicalText(const Value& v, std::string* out);

@@ -21,6 +21,8 @@
 //   error, so "1.234" can never be misread). Digits are required on both sides of the mark.
 //   [double, plus text: '-' if negative, digits without separators, '.', the fraction as given,
 //   "e" and the exponent without '+'; e.g. "1 234,50" -> "1234.50"].
+//   The text is how the value was written; the content hash and distinct counts use the double
+//   (quality.h CanonicalText), so "1234.50" and "1234.5" are one value there.
 // - boolean: true/false, 1/0, ja/nei, yes/no, case-insensitive [int64 1 or 0].
 // - date: YYYY-MM-DD or D.M.YYYY / DD.MM.YYYY (Norwegian), a real calendar date [YYYY-MM-DD].
 // - datetime: "YYYY-MM-DD[T| ]HH:MM[:SS[.fraction]]" followed by Z or an offset (+HH:MM, +HHMM,

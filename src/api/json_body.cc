@@ -88,11 +88,7 @@ Result<std::optional<int64_t>> IfMatchVersion(const http::Request& req) {
 }
 
 std::string VersionETag(const nlohmann::json& doc) {
-  // Built by appending: GCC 12 at -O3 reports a false -Wrestrict for "\"" + std::string.
-  std::string tag = "\"";
-  tag += std::to_string(doc.value("version", 0));
-  tag += '"';
-  return tag;
+  return "\"" + std::to_string(doc.value("version", 0)) + "\"";
 }
 
 http::Response VersionedDocResponse(const nlohmann::json& doc, int status) {

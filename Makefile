@@ -31,8 +31,11 @@ test: test-deps build
 bench: build
 	bash bench/run.sh
 
-bench-products: build
-	bash bench/products/run_all.sh $(BUILD_DIR)
+# Benchmarks run a Release build of their own (build-release), not the RelWithDebInfo one.
+bench-products: deps
+	cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release
+	cmake --build build-release -j $(JOBS) --target kilde
+	bash bench/products/run_all.sh build-release
 
 format:
 	find src tests bench -path '*/node_modules' -prune -o \( -name '*.h' -o -name '*.cc' \) -print | xargs clang-format -i

@@ -21,7 +21,7 @@ die() { log "error: $*"; exit 1; }
 kilde_bin() {
   local dir=${1:-build}
   case $dir in /*) ;; *) dir=$REPO_DIR/$dir ;; esac
-  [[ -x $dir/kilde ]] || die "no kilde binary in $dir (build it: cmake -S . -B $dir -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-Wno-error=restrict && cmake --build $dir -j2 --target kilde)"
+  [[ -x $dir/kilde ]] || die "no kilde binary in $dir (build it: cmake -S . -B $dir -DCMAKE_BUILD_TYPE=Release && cmake --build $dir -j2 --target kilde)"
   printf '%s\n' "$dir/kilde"
 }
 

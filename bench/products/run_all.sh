@@ -5,7 +5,7 @@
 #        SKIP_SCALE=1 to leave out the 10M-row run.  OUT=bench/out/products
 # Installs what it needs (postgresql-15, wrk, sqlite3, nodejs, npm, time) with apt-get if missing.
 # For numbers worth publishing use a Release build on a quiet machine:
-#   cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-Wno-error=restrict
+#   cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release
 #   cmake --build build-bench -j2 --target kilde
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

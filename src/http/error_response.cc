@@ -22,7 +22,7 @@ Response ErrorResponse(int status, const std::string& code, const std::string& m
   Response r;
   r.status = status;
   r.body = nlohmann::ordered_json{{"error", std::move(err)}}.dump(-1, ' ', false,
-                                                          nlohmann::json::error_handler_t::replace);
+                                                                  nlohmann::json::error_handler_t::replace);
   return r;
 }
 

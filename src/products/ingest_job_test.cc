@@ -12,32 +12,13 @@
 
 #include "products/id_test_util.h"
 #include "store/store.h"
+#include "store/store_test_util.h"
 
 namespace kilde::products {
 namespace {
 
-class IngestJobTest : public ::testing::Test {
+class IngestJobTest : public store::testing::StoreTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kilde_ingest_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto s = store::OpenSqliteStore(dir_);
-    ASSERT_TRUE(s.ok()) << s.status().message();
-    store_ = std::move(*s);
-    store::ResourceRow ds;
-    ds.kind = "datasets";
-    ds.id = "ds";
-    ds.created = ds.modified = "2026-01-01T00:00:00Z";
-    ds.version = 1;
-    ds.doc = "{}";
-    ASSERT_TRUE(store_->catalog().Insert(ds).ok());
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
   // Creates product `id` with `columns` (JSON array).
   void Create(const std::string& id, const nlohmann::json& columns) {
     ProductService svc(store_.get());
@@ -55,9 +36,6 @@ class IngestJobTest : public ::testing::Test {
     return job->Finish();
   }
   size_t EditionCount(const std::string& id) { return store_->products().Editions(id)->size(); }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Store> store_;
 };
 
 nlohmann::json AllTypes() {
@@ -297,13 +275,7 @@ TEST_F(IngestJobTest, PiecesFedFromDifferentThreads) {
         std::async(std::launch::async, [&] { return (*job)->Feed(std::string_view(csv).substr(at, piece)); });
     ASSERT_TRUE(fed.get().ok());
     // Meanwhile (between pieces) other writers are not blocked.
-    store::ResourceRow ds;
-    ds.kind = "datasets";
-    ds.id = "ds-" + std::to_string(at);
-    ds.created = ds.modified = "2026-01-01T00:00:00Z";
-    ds.version = 1;
-    ds.doc = "{}";
-    ASSERT_TRUE(store_->catalog().Insert(ds).ok());
+    ASSERT_TRUE(store_->catalog().Insert(Dataset("ds-" + std::to_string(at))).ok());
   }
   auto r = std::async(std::launch::async, [&] { return (*job)->Finish(); }).get();
   ASSERT_TRUE(r.ok()) << r.status().message();

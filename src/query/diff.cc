@@ -1,11 +1,11 @@
 #include "query/diff.h"
 
-#include <charconv>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "base/encoding.h"
+#include "query/filter.h"
 #include "query/row_writer.h"
 
 namespace kilde::query {
@@ -126,13 +126,11 @@ Result<DiffQuery> ParseDiffQuery(const http::Params& params, const Limits& limit
     } else if (name == "key") {
       q.key = value;
     } else if (name == "limit") {
-      int64_t n = 0;
-      auto r = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (r.ec != std::errc() || r.ptr != value.data() + value.size() || n < 1 || n > limits.max_limit)
+      if (auto n = ParseIntParam(value, 1, limits.max_limit))
+        q.limit = *n;
+      else
         problems.push_back(
             {"limit", "invalid_value", "must be an integer from 1 to " + std::to_string(limits.max_limit)});
-      else
-        q.limit = n;
     } else if (name == "cursor") {
       q.cursor = value;
     } else if (name == "format") {

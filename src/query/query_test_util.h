@@ -15,6 +15,7 @@
 #include "products/schema.h"
 #include "query/row_query.h"
 #include "store/store.h"
+#include "store/store_test_util.h"
 
 namespace kilde::query::testing {
 
@@ -122,29 +123,11 @@ inline bool Matches(const Filter& f, const store::Cell& c) {
   }
 }
 
-class QueryStoreTest : public ::testing::Test {
+class QueryStoreTest : public store::testing::StoreTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kilde_query_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto s = store::OpenSqliteStore(dir_);
-    ASSERT_TRUE(s.ok()) << s.status().message();
-    store_ = std::move(*s);
-    store::ResourceRow ds;
-    ds.kind = "datasets";
-    ds.id = "ds";
-    ds.created = ds.modified = "2026-01-01T00:00:00Z";
-    ds.version = 1;
-    ds.doc = "{}";
-    ASSERT_TRUE(store_->catalog().Insert(ds).ok());
-    store::ProductRow p{"p", "ds", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", 1, 1, "{}"};
-    ASSERT_TRUE(store_->products().Insert(p, {1, "2026-01-01T00:00:00Z", R"({"columns":[]})"}).ok());
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
+    StoreTest::SetUp();
+    AddProduct("p");
   }
 
   // Writes and commits edition `id` with `rows` (one Cell per schema column).
@@ -210,8 +193,6 @@ class QueryStoreTest : public ::testing::Test {
   }
 
   products::Schema schema_ = TestSchema();
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Store> store_;
   store::EditionRow edition_;
 };
 

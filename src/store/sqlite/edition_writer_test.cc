@@ -14,52 +14,19 @@
 #include <thread>
 
 #include "store/store.h"
+#include "store/store_test_util.h"
 
 namespace kilde::store {
 namespace {
 
-class EditionWriterTest : public ::testing::Test {
+class EditionWriterTest : public testing::StoreTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kilde_writer_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    Open();
-    ASSERT_TRUE(store_->catalog().Insert(Dataset("ds")).ok());
-    ProductRow p{"p", "ds", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", 1, 1, "{}"};
-    ASSERT_TRUE(store_->products().Insert(p, {1, "2026-01-01T00:00:00Z", R"({"columns":[]})"}).ok());
+    StoreTest::SetUp();
+    AddProduct("p");
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Open() {
-    store_.reset();
-    auto s = OpenSqliteStore(dir_);
-    ASSERT_TRUE(s.ok()) << s.status().message();
-    store_ = std::move(*s);
-  }
-  static ResourceRow Dataset(const std::string& id) {
-    ResourceRow ds;
-    ds.kind = "datasets";
-    ds.id = id;
-    ds.created = ds.modified = "2026-01-01T00:00:00Z";
-    ds.version = 1;
-    ds.doc = "{}";
-    return ds;
-  }
+  void Open() { OpenStore(); }
   ProductStore& products() { return store_->products(); }
-  static EditionRow Meta(std::string id, int64_t rows) {
-    EditionRow e;
-    e.id = std::move(id);
-    e.created = "2026-01-01T00:00:00Z";
-    e.row_count = rows;
-    e.schema_version = 1;
-    e.sha256 = "abc";
-    e.quality = "{}";
-    return e;
-  }
   // Column `col` of the first row of SQL run on the database file directly.
   std::string Sql(const std::string& sql, int col = 0) {
     sqlite3* db = nullptr;
@@ -106,9 +73,6 @@ class EditionWriterTest : public ::testing::Test {
   static Cell Real(double v) { return Cell{CellKind::kReal, 0, v, ""}; }
   static Cell Text(std::string v) { return Cell{CellKind::kText, 0, 0, std::move(v)}; }
   static Cell Null() { return Cell{}; }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
 };
 
 // key (int), key (text), indexed text, real

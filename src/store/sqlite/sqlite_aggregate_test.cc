@@ -8,6 +8,7 @@
 
 #include "store/sqlite/sqlite_products.h"
 #include "store/store.h"
+#include "store/store_test_util.h"
 
 namespace kilde::store {
 namespace {
@@ -16,25 +17,11 @@ Cell Int(int64_t v) { return Cell{CellKind::kInt, v, 0, ""}; }
 Cell Real(double v) { return Cell{CellKind::kReal, 0, v, ""}; }
 Cell Text(std::string v) { return Cell{CellKind::kText, 0, 0, std::move(v)}; }
 
-class SqliteAggregateTest : public ::testing::Test {
+class SqliteAggregateTest : public testing::StoreTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kilde_agg_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto s = OpenSqliteStore(dir_);
-    ASSERT_TRUE(s.ok()) << s.status().message();
-    store_ = std::move(*s);
-    ResourceRow ds;
-    ds.kind = "datasets";
-    ds.id = "ds";
-    ds.created = ds.modified = "2026-01-01T00:00:00Z";
-    ds.version = 1;
-    ds.doc = "{}";
-    ASSERT_TRUE(store_->catalog().Insert(ds).ok());
-    ProductRow p{"p", "ds", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", 1, 1, "{}"};
-    ASSERT_TRUE(store_->products().Insert(p, {1, "2026-01-01T00:00:00Z", R"({"columns":[]})"}).ok());
+    StoreTest::SetUp();
+    AddProduct("p");
     // c0 bydel TEXT indexed, c1 year INTEGER, c2 value REAL. Bydel i of n rows: "b<i % 20>".
     auto w = store_->products().BeginEdition(
         "p", {{StorageType::kText, true, false}, {StorageType::kInteger}, {StorageType::kReal}});
@@ -53,11 +40,6 @@ class SqliteAggregateTest : public ::testing::Test {
     ASSERT_TRUE((*w)->Commit(e).ok());
     edition_ = *store_->products().Edition("p", "e1");
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   std::vector<std::vector<Cell>> Run(const AggregateScan& scan) {
     std::vector<std::vector<Cell>> out;
     Status s = store_->products().Aggregate(edition_, scan, [&](int64_t, const std::vector<Cell>& cells) {
@@ -84,8 +66,6 @@ class SqliteAggregateTest : public ::testing::Test {
     return plan;
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
   EditionRow edition_;
 };
 

@@ -7,53 +7,21 @@
 #include <filesystem>
 
 #include "store/store.h"
+#include "store/store_test_util.h"
 
 namespace kilde::store {
 namespace {
 
-class SqliteProductsTest : public ::testing::Test {
+class SqliteProductsTest : public testing::StoreTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kilde_prod_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    Open();
-    ResourceRow ds;
-    ds.kind = "datasets";
-    ds.id = "ds";
-    ds.created = ds.modified = "2026-01-01T00:00:00Z";
-    ds.version = 1;
-    ds.doc = "{}";
-    ASSERT_TRUE(store_->catalog().Insert(ds).ok());
-    ProductRow p{"befolkning", "ds", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", 1, 1, "{}"};
-    ASSERT_TRUE(products().Insert(p, {1, "2026-01-01T00:00:00Z", R"({"columns":[]})"}).ok());
+    StoreTest::SetUp();
+    AddProduct("befolkning");
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Open() {
-    store_.reset();
-    auto s = OpenSqliteStore(dir_);
-    ASSERT_TRUE(s.ok()) << s.status().message();
-    store_ = std::move(*s);
-  }
+  void Open() { OpenStore(); }
   ProductStore& products() { return store_->products(); }
   static Cell Int(int64_t v) { return Cell{CellKind::kInt, v, 0, ""}; }
   static Cell Text(std::string v) { return Cell{CellKind::kText, 0, 0, std::move(v)}; }
-  static EditionRow Meta(std::string id, int64_t rows) {
-    EditionRow e;
-    e.id = std::move(id);
-    e.created = "2026-01-01T00:00:00Z";
-    e.row_count = rows;
-    e.schema_version = 1;
-    e.sha256 = "abc";
-    e.quality = "{}";
-    return e;
-  }
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
 };
 
 const std::vector<StorageColumn> kCols = {{StorageType::kInteger, true, true},

@@ -31,6 +31,10 @@ void Connection::ResetAll() {
   for (auto& [sql, stmt] : cache_) stmt->Reset();
 }
 
+void Connection::TrimCache(size_t max) {
+  if (cache_.size() > max) cache_.clear();
+}
+
 Status Connection::Exec(const std::string& sql) {
   char* err = nullptr;
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {

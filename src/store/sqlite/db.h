@@ -81,6 +81,10 @@ class Connection {
   Result<Statement*> Prepare(const std::string& sql);
   // Resets every cached statement, so that none holds a read snapshot open.
   void ResetAll();
+  // Finalizes every cached statement if there are more than `max` (queries with varying filters
+  // each have their own SQL text). Only when no Statement* of this connection is in use.
+  void TrimCache(size_t max);
+  size_t cached_statements() const { return cache_.size(); }
   // Status describing the connection's last error, prefixed by `what`.
   Status Error(std::string_view what) const;
   sqlite3* raw() { return db_; }

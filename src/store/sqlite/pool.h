@@ -53,6 +53,8 @@ class ConnectionPool {
     std::unique_ptr<Connection> c_;
   };
 
+  // Prepared statements a pooled connection keeps; more are dropped when it is returned.
+  static constexpr size_t kMaxCachedStatements = 256;
   explicit ConnectionPool(std::vector<std::unique_ptr<Connection>> conns) : free_(std::move(conns)) {}
   // Blocks until a connection is free.
   Lease Acquire();

@@ -16,6 +16,7 @@ ConnectionPool::Lease ConnectionPool::Acquire() {
 
 void ConnectionPool::Return(std::unique_ptr<Connection> c) {
   c->ResetAll();
+  c->TrimCache(kMaxCachedStatements);  // returned: none of its statements is in use
   {
     std::lock_guard lock(mu_);
     free_.push_back(std::move(c));

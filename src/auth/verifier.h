@@ -1,0 +1,96 @@
+// Verifying bearer tokens against trusted issuers and turning them into a Principal
+// (Maskinporten token shape, see ../shared/standards.md).
+//
+// Order of checks in Verify: shape and header (jwt.h) → `iss` is a trusted issuer (exact string match)
+// → `kid` is in its key set (on an unknown kid: one rate-limited refetch, then one retry) → signature →
+// `exp` (required) / `nbf` / `iat` with leeway → `aud` when the issuer has one configured → principal
+// claims. Claims are only interpreted after the signature verified. Every failure is kUnauthenticated
+// (HTTP 401) with a short reason; the token itself never appears in a message.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/jwk.h"
+#include "base/status.h"
+
+namespace kilde::auth {
+
+inline constexpr std::string_view kScopeRead = "kilde:read";
+inline constexpr std::string_view kScopeWrite = "kilde:write";
+inline constexpr std::string_view kScopeOwner = "kilde:owner";
+inline constexpr std::string_view kScopeAdmin = "kilde:admin";  // implies every scope (HasScope)
+
+// Who a verified token speaks for.
+struct Principal {
+  std::string issuer;
+  // The organisation that is authorised: the 9 digits of `consumer.ID` "0192:<orgnr>" (check digit
+  // valid). Empty only for a citizen token (pid set) that carries no consumer.
+  std::string consumer_orgnr;
+  std::string client_id;                      // recorded, never used for authorisation
+  std::optional<std::string> supplier_orgnr;  // `supplier.ID`, same format, when present
+  std::vector<std::string> scopes;            // the space-separated `scope` claim, in order
+  std::optional<std::string> pid;             // fødselsnummer/D-nummer of a citizen (ID-porten style)
+  std::string jti;                            // "" when absent
+  int64_t expires_at = 0;                     // `exp`, Unix seconds
+
+  bool is_citizen() const { return pid.has_value(); }
+};
+
+// Whether `p` holds `scope`; kilde:admin implies every scope.
+bool HasScope(const Principal& p, std::string_view scope);
+
+// One issuer we accept tokens from.
+struct TrustedIssuer {
+  std::string issuer;                   // compared exactly with `iss` (mind the trailing slash)
+  std::shared_ptr<const KeySet> keys;   // may be null (not fetched yet): every kid is then unknown
+  std::optional<std::string> audience;  // when set, `aud` (string or array) must contain it
+};
+
+struct VerifierOptions {
+  int64_t leeway_seconds = 60;            // clock skew allowed on exp / nbf / iat
+  int64_t refetch_interval_seconds = 60;  // at most one refetch per issuer per this many seconds
+  // Returns a fresh JWKS document for `issuer` (e.g. from its metadata's jwks_uri). Called
+  // synchronously on the verifying thread, without any lock held, on an unknown kid only. May be empty
+  // (no refetching). Must be thread safe.
+  std::function<Result<std::string>(const std::string& issuer)> refetch;
+};
+
+// Thread safe: Verify, SetIssuer and ReplaceKeys may be called concurrently from any threads. A key set
+// in use by a running Verify stays alive until that call returns.
+class Verifier {
+ public:
+  explicit Verifier(VerifierOptions options = {});
+
+  // Adds `issuer`, or replaces the issuer with the same string (and resets its refetch rate limit).
+  void SetIssuer(TrustedIssuer issuer);
+  // Swaps the key set of a known issuer; kNotFound if the issuer is not trusted.
+  Status ReplaceKeys(const std::string& issuer, std::shared_ptr<const KeySet> keys);
+  std::vector<std::string> issuers() const;
+
+  // Verifies `token` (the part after "Bearer ") at time `now_unix` (Unix seconds).
+  Result<Principal> Verify(std::string_view token, int64_t now_unix);
+
+ private:
+  struct IssuerState {
+    TrustedIssuer config;
+    std::optional<int64_t> last_refetch;  // Unix seconds of the last refetch attempt
+  };
+  // The issuer's current config (copied under the lock), or nullopt if untrusted.
+  std::optional<TrustedIssuer> Lookup(const std::string& issuer) const;
+  // Tries one refetch of the issuer's keys if the rate limit allows it; true if new keys were installed.
+  bool Refetch(const std::string& issuer, int64_t now_unix);
+
+  const VerifierOptions options_;
+  mutable std::mutex mu_;  // guards issuers_ (held only to copy or swap, never while fetching)
+  std::map<std::string, IssuerState, std::less<>> issuers_;
+};
+
+}  // namespace kilde::auth

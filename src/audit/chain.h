@@ -14,39 +14,13 @@
 #include <string_view>
 #include <vector>
 
+#include "store/audit_store.h"
+
 namespace kilde::audit {
 
-// One logged access (allowed or denied) to restricted or non-public data.
-struct Entry {
-  int64_t seq = 0;         // 1, 2, 3, ... without gaps
-  std::string time;        // RFC 3339 UTC with milliseconds
-  std::string request_id;  // X-Request-Id of the request
-  std::string decision;    // "allowed" | "denied"
-  std::string consumer;    // organisation number of the consumer (Maskinporten consumer.ID)
-  std::string client_id;
-  std::string supplier;  // organisation number, "" if none
-  std::string product, edition, grant;
-  std::string purpose, legal_basis;
-  std::string query;  // the request's path and query string
-  int64_t rows = 0;   // rows returned
-  // Data subjects in the response: keyed hashes of their fødselsnummer/D-number, never in clear.
-  std::vector<std::string> subjects;
-};
-
-// An entry as stored: with the hash of its predecessor and its own hash.
-struct SealedEntry {
-  Entry entry;
-  std::string prev_hash;  // hex; kGenesis for seq 1
-  std::string hash;       // hex SHA-256
-};
-
-// A signed statement "the chain up to `seq` ends in `hash`".
-struct Checkpoint {
-  int64_t seq = 0;
-  std::string hash;       // hex
-  std::string time;       // RFC 3339 UTC
-  std::string signature;  // base64url Ed25519 over CheckpointMessage(seq, hash)
-};
+using Entry = store::AuditEntry;
+using SealedEntry = store::SealedAuditEntry;
+using Checkpoint = store::AuditCheckpoint;
 
 // The prev_hash of the first entry: 64 zeros.
 extern const char* const kGenesis;

@@ -21,17 +21,20 @@ struct Signer::Key {
 Signer::Signer(std::unique_ptr<Key> key) : key_(std::move(key)) {}
 Signer::~Signer() = default;
 
-Result<std::unique_ptr<Signer>> Signer::LoadOrCreate(const std::string& path) {
+Result<std::unique_ptr<Signer>> Signer::Load(const std::string& path) {
   auto key = std::make_unique<Key>();
-  if (std::filesystem::exists(path)) {
-    FILE* f = std::fopen(path.c_str(), "r");
-    if (!f) return Status::Internal("cannot read the audit signing key " + path);
-    key->pkey = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
-    std::fclose(f);
-    if (!key->pkey || EVP_PKEY_get_id(key->pkey) != EVP_PKEY_ED25519)
-      return Status::Internal(path + " is not an Ed25519 private key (the audit signing key)");
-    return std::make_unique<Signer>(std::move(key));
-  }
+  FILE* f = std::fopen(path.c_str(), "r");
+  if (!f) return Status::NotFound("cannot read the audit signing key " + path);
+  key->pkey = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
+  std::fclose(f);
+  if (!key->pkey || EVP_PKEY_get_id(key->pkey) != EVP_PKEY_ED25519)
+    return Status::Internal(path + " is not an Ed25519 private key (the audit signing key)");
+  return std::make_unique<Signer>(std::move(key));
+}
+
+Result<std::unique_ptr<Signer>> Signer::LoadOrCreate(const std::string& path) {
+  if (std::filesystem::exists(path)) return Load(path);
+  auto key = std::make_unique<Key>();
   key->pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
   if (!key->pkey) return Status::Internal("cannot generate an Ed25519 key");
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);

@@ -16,6 +16,8 @@ class Signer {
   // Loads the private key at `path`, or creates it (and its file, 0600) if absent. kInternal if the
   // file exists but is not an Ed25519 private key, or cannot be written.
   static Result<std::unique_ptr<Signer>> LoadOrCreate(const std::string& path);
+  // Loads an existing key only: kNotFound if there is no file at `path`.
+  static Result<std::unique_ptr<Signer>> Load(const std::string& path);
   ~Signer();
   Signer(const Signer&) = delete;
   Signer& operator=(const Signer&) = delete;

@@ -10,5 +10,6 @@ void RegisterServe(CLI::App& app, int* exit_code);
 void RegisterCatalog(CLI::App& app, int* exit_code);
 void RegisterVersion(CLI::App& app, int* exit_code);
 void RegisterProduct(CLI::App& app, int* exit_code);
+void RegisterAudit(CLI::App& app, int* exit_code);
 
 }  // namespace kilde::cli

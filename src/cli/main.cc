@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   kilde::cli::RegisterServe(app, &exit_code);
   kilde::cli::RegisterCatalog(app, &exit_code);
   kilde::cli::RegisterProduct(app, &exit_code);
+  kilde::cli::RegisterAudit(app, &exit_code);
   kilde::cli::RegisterVersion(app, &exit_code);
   try {
     app.parse(argc, argv);

@@ -85,6 +85,50 @@ CREATE TABLE editions (
 );
 CREATE INDEX editions_product ON editions (product, state, seq);
 )sql",
+      // 3: the audit log (append-only; see store/audit_store.h and audit/chain.h). The triggers
+      // refuse changes through SQL; the hash chain and signed checkpoints reveal changes made
+      // around them.
+      R"sql(
+CREATE TABLE audit_entries (
+  seq         INTEGER PRIMARY KEY,
+  time        TEXT NOT NULL,
+  request_id  TEXT NOT NULL,
+  decision    TEXT NOT NULL,
+  consumer    TEXT NOT NULL,
+  client_id   TEXT NOT NULL,
+  supplier    TEXT NOT NULL,
+  product     TEXT NOT NULL,
+  edition     TEXT NOT NULL,
+  grant_id    TEXT NOT NULL,
+  purpose     TEXT NOT NULL,
+  legal_basis TEXT NOT NULL,
+  query       TEXT NOT NULL,
+  rows        INTEGER NOT NULL,
+  subjects    TEXT NOT NULL,
+  prev_hash   TEXT NOT NULL,
+  hash        TEXT NOT NULL
+);
+CREATE INDEX audit_entries_product ON audit_entries (product, time);
+CREATE TABLE audit_subjects (
+  subject TEXT NOT NULL,
+  seq     INTEGER NOT NULL,
+  PRIMARY KEY (subject, seq)
+) WITHOUT ROWID;
+CREATE TABLE audit_checkpoints (
+  seq       INTEGER PRIMARY KEY,
+  hash      TEXT NOT NULL,
+  time      TEXT NOT NULL,
+  signature TEXT NOT NULL
+);
+CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql",
   };
   return kMigrations;
 }

@@ -10,6 +10,7 @@
 
 #include "store/sqlite/db.h"
 #include "store/sqlite/pool.h"
+#include "store/sqlite/sqlite_audit.h"
 #include "store/sqlite/sqlite_products.h"
 #include "store/store.h"
 
@@ -42,9 +43,11 @@ class SqliteStore final : public Store {
       : pool_(std::move(pool)),
         catalog_(pool_.get(), &errors_),
         products_(pool_.get(), std::move(db_path), &errors_),
+        audit_(pool_.get(), &errors_),
         version_(version) {}
   CatalogStore& catalog() override { return catalog_; }
   ProductStore& products() override { return products_; }
+  AuditStore& audit() override { return audit_; }
   SqliteProductStore& sqlite_products() { return products_; }
   Status Ping() override;
   uint64_t error_count() const override { return errors_.load(); }
@@ -55,6 +58,7 @@ class SqliteStore final : public Store {
   std::atomic<uint64_t> errors_{0};
   SqliteCatalogStore catalog_;
   SqliteProductStore products_;
+  SqliteAuditStore audit_;
   int version_;
 };
 

@@ -59,7 +59,9 @@ struct VerifierOptions {
   int64_t refetch_interval_seconds = 60;  // at most one refetch per issuer per this many seconds
   // Returns a fresh JWKS document for `issuer` (e.g. from its metadata's jwks_uri). Called
   // synchronously on the verifying thread, without any lock held, on an unknown kid only. May be empty
-  // (no refetching). Must be thread safe.
+  // (no refetching). Must be thread safe and must not throw. The rate-limit slot is taken before the
+  // call, so a concurrent Verify that meets the same unknown kid while a fetch is in flight is rejected
+  // ("unknown key id") rather than waiting; a failed fetch or unusable JWKS keeps the old keys.
   std::function<Result<std::string>(const std::string& issuer)> refetch;
 };
 

@@ -46,6 +46,7 @@ int Serve(const ServeFlags& f) {
   }
   if (f.demo) cfg->demo = true;
   log::Init(cfg->log_level);
+  log::UseBufferedOutput();  // before anything is written to stderr (setvbuf's precondition)
   auto store = store::OpenSqliteStore(cfg->data_dir);
   if (!store.ok()) return Fail(store.status());
   api::App app(*cfg, std::move(*store));
@@ -73,7 +74,6 @@ int Serve(const ServeFlags& f) {
                           {"data_dir", cfg->data_dir},
                           {"version", KILDE_VERSION}});
   std::cout << "kilde listening on http://" << host << ":" << *port << std::endl;
-  log::UseBufferedOutput();
   server.Run();
   log::Info("stopped");
   log::Flush();

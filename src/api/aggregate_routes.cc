@@ -16,10 +16,9 @@ void App::AddAggregateRoutes() {
   });
 }
 
-http::Response App::RenderAggregate(const http::Request& req, const store::EditionRow& edition_row) {
-  const store::EditionRow* edition = &edition_row;  // read like the Result it was
+http::Response App::RenderAggregate(const http::Request& req, const store::EditionRow& edition) {
   // Aggregates are computed with the schema their edition was checked against.
-  auto schema = products_.SchemaAt(edition->product, edition->schema_version);
+  auto schema = products_.SchemaAt(edition.product, edition.schema_version);
   if (!schema.ok()) return http::FromStatus(schema.status());
   // The caller's access scope (access grants, issue 4: visible columns and a row filter). Everyone
   // sees everything until grants exist; the parser enforces whatever scope is given here.
@@ -36,25 +35,24 @@ http::Response App::RenderAggregate(const http::Request& req, const store::Editi
 
   std::string body;
   auto writer = query::AggregateWriter::Make(*format, *q, &body);
-  writer->Begin(edition->id);
+  writer->Begin(edition.id);
   const store::AggregateScan scan = query::BuildAggregateScan(*q);
   int64_t seen = 0;
   bool truncated = false;
-  Status s =
-      store_->products().Aggregate(*edition, scan, [&](int64_t, const std::vector<store::Cell>& cells) {
-        if (seen == q->limit) {
-          truncated = true;
-          return Status(Code::kAlreadyExists, "page full");  // stop reading
-        }
-        ++seen;
-        writer->Row(cells);
-        return Status::Ok();
-      });
+  Status s = store_->products().Aggregate(edition, scan, [&](int64_t, const std::vector<store::Cell>& cells) {
+    if (seen == q->limit) {
+      truncated = true;
+      return Status(Code::kAlreadyExists, "page full");  // stop reading
+    }
+    ++seen;
+    writer->Row(cells);
+    return Status::Ok();
+  });
   if (!s.ok() && !truncated) return http::FromStatus(query::SumOverflowError(*q, s));
   // The number of groups needs a second query only when this page does not reach the end.
   int64_t total = q->offset + seen;
   if (truncated || (seen == 0 && q->offset > 0)) {
-    auto n = store_->products().CountGroups(*edition, scan);
+    auto n = store_->products().CountGroups(edition, scan);
     if (!n.ok()) return http::FromStatus(n.status());
     total = *n;
   }
@@ -65,7 +63,7 @@ http::Response App::RenderAggregate(const http::Request& req, const store::Editi
   r.content_type = std::string(writer->content_type());
   r.body = std::move(body);
   for (auto& h : query::AggregateHeaders(total, next_offset)) r.headers.push_back(std::move(h));
-  r.headers.emplace_back("X-Edition", edition->id);
+  r.headers.emplace_back("X-Edition", edition.id);
   return r;
 }
 

@@ -16,10 +16,9 @@ void App::AddRowRoutes() {
   });
 }
 
-http::Response App::RenderRows(const http::Request& req, const store::EditionRow& edition_row) {
-  const store::EditionRow* edition = &edition_row;  // read like the Result it was
+http::Response App::RenderRows(const http::Request& req, const store::EditionRow& edition) {
   // Rows are read with the schema their edition was checked against.
-  auto schema = products_.SchemaAt(edition->product, edition->schema_version);
+  auto schema = products_.SchemaAt(edition.product, edition.schema_version);
   if (!schema.ok()) return http::FromStatus(schema.status());
   query::Limits limits;
   limits.max_limit = cfg_.max_rows_per_page;
@@ -30,7 +29,7 @@ http::Response App::RenderRows(const http::Request& req, const store::EditionRow
     return http::ErrorResponse(406, "not_acceptable",
                                "cannot produce " + req.Header("accept") +
                                    "; available: application/json, application/x-ndjson, text/csv");
-  auto scan = query::BuildScan(*schema, *q, edition->id);
+  auto scan = query::BuildScan(*schema, *q, edition.id);
   if (!scan.ok()) return http::FromStatus(scan.status());
 
   std::string body;
@@ -45,25 +44,24 @@ http::Response App::RenderRows(const http::Request& req, const store::EditionRow
   int64_t seen = 0, last_row = 0;
   std::vector<store::Cell> last_order, selected(q->select.size());
   bool more = false;
-  Status s =
-      store_->products().Scan(*edition, *scan, [&](int64_t row, const std::vector<store::Cell>& cells) {
-        if (seen == q->limit) {
-          more = true;
-          return Status(Code::kAlreadyExists, "page full");  // stop scanning
-        }
-        ++seen;
-        std::copy(cells.begin(), cells.begin() + static_cast<long>(selected.size()), selected.begin());
-        writer->Row(selected, types);
-        last_row = row;
-        last_order = query::OrderValues(*q, cells);
-        return Status::Ok();
-      });
+  Status s = store_->products().Scan(edition, *scan, [&](int64_t row, const std::vector<store::Cell>& cells) {
+    if (seen == q->limit) {
+      more = true;
+      return Status(Code::kAlreadyExists, "page full");  // stop scanning
+    }
+    ++seen;
+    std::copy(cells.begin(), cells.begin() + static_cast<long>(selected.size()), selected.begin());
+    writer->Row(selected, types);
+    last_row = row;
+    last_order = query::OrderValues(*q, cells);
+    return Status::Ok();
+  });
   if (!s.ok() && s.code() != Code::kAlreadyExists) return http::FromStatus(s);
   std::optional<std::string> next;
-  if (more) next = query::NextCursor(*q, edition->id, last_row, last_order);
+  if (more) next = query::NextCursor(*q, edition.id, last_row, last_order);
   std::optional<int64_t> total;
   if (q->count_exact) {
-    auto n = store_->products().Count(*edition, query::CountScan(*q));
+    auto n = store_->products().Count(edition, query::CountScan(*q));
     if (!n.ok()) return http::FromStatus(n.status());
     total = *n;
   }
@@ -72,7 +70,7 @@ http::Response App::RenderRows(const http::Request& req, const store::EditionRow
   r.content_type = std::string(writer->content_type());
   r.body = std::move(body);
   for (auto& h : query::PagingHeaders(next, total)) r.headers.push_back(std::move(h));
-  r.headers.emplace_back("X-Edition", edition->id);
+  r.headers.emplace_back("X-Edition", edition.id);
   return r;
 }
 

@@ -125,33 +125,14 @@ TEST_F(AggregateRandom, PagedResultsMatchBruteForce) {
                   .ok());
   ASSERT_EQ(data.size(), 400u);
 
-  static const char* kOps[] = {"eq", "neq", "lt", "gte", "in", "is", "not", "like", "ilike"};
+  static const std::vector<std::string> kOps = {"eq", "neq", "lt", "gte", "in", "is", "not", "like", "ilike"};
   static const char* kFns[] = {"count", "sum", "avg", "min", "max"};
   const std::vector<size_t> numeric = {1, 2};
   int nonempty = 0;
   for (int iter = 0; iter < 400; ++iter) {
     http::Params params;
     for (size_t n = pick(3); n > 0; --n) {
-      size_t c = pick(kLiterals.size());
-      std::string op = kOps[pick(std::size(kOps))];
-      const auto& lits = kLiterals[c];
-      std::string value;
-      if (op == "is") {
-        value = "is.null";
-      } else if (op == "not") {
-        value = "not.is.null";
-      } else if (op == "like" || op == "ilike") {
-        c = 0;
-        value = op + "." + kPatterns[pick(kPatterns.size())];
-      } else if (op == "in") {
-        value = "in.(";
-        for (size_t k = 0, m = 1 + pick(3); k < m; ++k)
-          value += (k ? ",\"" : "\"") + lits[pick(lits.size())] + "\"";
-        value += ")";
-      } else {
-        value = op + "." + lits[pick(lits.size())];
-      }
-      params.emplace_back(schema_.columns[c].name, value);
+      params.push_back(RandomFilter(schema_, kLiterals, kPatterns, kOps, pick));
     }
     std::vector<size_t> cols = {0, 1, 2, 3, 4, 5};
     std::shuffle(cols.begin(), cols.end(), rng);

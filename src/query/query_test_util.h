@@ -8,8 +8,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "products/schema.h"
@@ -121,6 +123,36 @@ inline bool Matches(const Filter& f, const store::Cell& c) {
     default:
       return false;
   }
+}
+
+// One random filter parameter `column=op.value` for the randomized tests: the operator drawn from
+// `ops` (names as in filter.h, plus "is" for is.null and "not" for not.is.null), values from
+// `literals[column]`, like/ilike patterns from `patterns` on column 0 (the text column).
+inline std::pair<std::string, std::string> RandomFilter(const products::Schema& schema,
+                                                        const std::vector<std::vector<std::string>>& literals,
+                                                        const std::vector<std::string>& patterns,
+                                                        const std::vector<std::string>& ops,
+                                                        const std::function<size_t(size_t)>& pick) {
+  size_t c = pick(literals.size());
+  const std::string op = ops[pick(ops.size())];
+  const auto& lits = literals[c];
+  std::string value;
+  if (op == "is") {
+    value = "is.null";
+  } else if (op == "not") {
+    value = "not.is.null";
+  } else if (op == "like" || op == "ilike") {
+    c = 0;
+    value = op + "." + patterns[pick(patterns.size())];
+  } else if (op == "in") {
+    value = "in.(";
+    for (size_t k = 0, m = 1 + pick(3); k < m; ++k)
+      value += (k ? ",\"" : "\"") + lits[pick(lits.size())] + "\"";
+    value += ")";
+  } else {
+    value = op + "." + lits[pick(lits.size())];
+  }
+  return {schema.columns[c].name, value};
 }
 
 class QueryStoreTest : public store::testing::StoreTest {

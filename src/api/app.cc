@@ -2,9 +2,12 @@
 
 namespace kilde::api {
 
-App::App(config::Config cfg, std::unique_ptr<store::Store> store)
+App::App(config::Config cfg, std::unique_ptr<store::Store> store, std::unique_ptr<auth::Verifier> verifier,
+         std::optional<auth::DevIssuer> dev)
     : cfg_(std::move(cfg)),
       store_(std::move(store)),
+      verifier_(std::move(verifier)),
+      dev_(std::move(dev)),
       catalog_(&store_->catalog()),
       products_(store_.get()),
       cache_(cfg_.query_cache_bytes) {
@@ -16,6 +19,15 @@ App::App(config::Config cfg, std::unique_ptr<store::Store> store)
   AddAggregateRoutes();
   AddDownloadRoutes();
   AddDiffRoutes();
+  AddAuthRoutes();
+  router_.SetGuard([this](const std::string& method, const std::string& pattern, http::Request& req) {
+    return GuardWrite(method, pattern, req);
+  });
+}
+
+http::Response App::Handle(http::Request& req) {
+  if (auto denied = Authenticate(req)) return std::move(*denied);
+  return router_.Dispatch(req);
 }
 
 http::Response App::CachedRead(const http::Request& req, const store::EditionRow& edition,

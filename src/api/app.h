@@ -6,9 +6,13 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string_view>
 
 #include "api/response_cache.h"
+#include "auth/dev_issuer.h"
+#include "auth/verifier.h"
 #include "catalog/service.h"
 #include "config/config.h"
 #include "http/message.h"
@@ -22,8 +26,12 @@ namespace kilde::api {
 
 class App {
  public:
-  App(config::Config cfg, std::unique_ptr<store::Store> store);
-  http::Response Handle(http::Request& req) { return router_.Dispatch(req); }
+  // `verifier` checks bearer tokens (its trusted issuers are set up by the caller); `dev` is the
+  // development issuer when the server runs with --dev (its JWKS is then served), else nullopt.
+  App(config::Config cfg, std::unique_ptr<store::Store> store, std::unique_ptr<auth::Verifier> verifier,
+      std::optional<auth::DevIssuer> dev = std::nullopt);
+  // Authenticates (a bad token is 401 on every route), then routes; writes pass GuardWrite.
+  http::Response Handle(http::Request& req);
   // Requests whose bodies stream (uploads of editions); see http::StreamFn.
   std::optional<http::StreamRoute> StreamFor(http::Request& head);
   http::Metrics* metrics() { return &metrics_; }
@@ -46,6 +54,21 @@ class App {
   void AddAggregateRoutes();
   void AddDownloadRoutes();
   void AddDiffRoutes();
+  void AddAuthRoutes();
+
+  // --- authentication and write authorisation (authn.cc, write_guard.cc) ---
+  // Verifies the Authorization header, if any, and sets req.principal. A response (401) when the
+  // header is present but not a valid bearer token from a trusted issuer.
+  std::optional<http::Response> Authenticate(http::Request& req);
+  // The router guard: writes (every method but GET/HEAD) need a token of the owning organisation
+  // with kilde:write or kilde:owner, or kilde:admin. Routes in self_authorized_ decide themselves.
+  std::optional<http::Response> GuardWrite(const std::string& method, const std::string& pattern,
+                                           http::Request& req);
+  // OK when `req`'s principal may write resources published by organisation `org_id` (a catalog id);
+  // kUnauthenticated / kPermissionDenied naming what is missing otherwise.
+  Status RequireOrgWriter(const http::Request& req, const std::string& org_id, std::string_view what);
+  // The organisation number of catalog organisation `org_id` ("" when it has none).
+  Result<std::string> OrgNumberOf(const std::string& org_id);
   // A read of an immutable edition (rows, aggregates): served from cache_ when the same request
   // (`kind`, edition, query string, Accept) was answered before, else rendered by `render` and a
   // 200 result kept. Sets X-Cache: hit|miss.
@@ -60,6 +83,9 @@ class App {
 
   config::Config cfg_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<auth::Verifier> verifier_;
+  std::optional<auth::DevIssuer> dev_;
+  std::set<std::string> self_authorized_;  // route patterns whose handlers authorise writes themselves
   catalog::CatalogService catalog_;
   products::ProductService products_;
   http::Metrics metrics_;

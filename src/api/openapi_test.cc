@@ -68,7 +68,7 @@ class OpenApiTest : public ::testing::Test {
     dir_ = tmpl;
     auto store = store::OpenSqliteStore(dir_);
     ASSERT_TRUE(store.ok()) << store.status().message();
-    app_ = std::make_unique<App>(config::Config{}, std::move(*store));
+    app_ = std::make_unique<App>(config::Config{}, std::move(*store), std::make_unique<auth::Verifier>());
 
     http::Response r = Get("/api/v1/openapi.json");
     ASSERT_EQ(r.status, 200) << r.body;

@@ -111,6 +111,17 @@ std::optional<http::StreamRoute> App::StreamFor(http::Request& head) {
     route.response = http::FromStatus(s);
     return std::optional<http::StreamRoute>(std::move(route));
   };
+  // Streamed uploads bypass Handle and the router: authenticate and authorise here, before any byte
+  // of the body is read.
+  std::optional<http::Response> denied = Authenticate(head);
+  if (!denied) {
+    head.path_params = {{"id", id}};
+    denied = GuardWrite("POST", route.route, head);
+  }
+  if (denied) {
+    route.response = std::move(*denied);
+    return route;
+  }
   auto opts = IngestOptionsFor(head);
   if (!opts.ok()) return fail(opts.status());
   auto product = products_.Load(id);

@@ -27,6 +27,8 @@
 namespace kilde::auth {
 
 inline constexpr const char* kDevIssuerKeyFile = "dev-issuer-key.pem";
+// The `iss` of development tokens: not a URL, so that it can never be mistaken for a real issuer.
+inline constexpr const char* kDevIssuerName = "urn:kilde:dev";
 
 struct DevTokenRequest {
   // "0192:<orgnr>" or the 9-digit orgnr; may be empty only when `pid` is set.

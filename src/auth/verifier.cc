@@ -126,12 +126,6 @@ Result<Principal> BuildPrincipal(const json& c, const std::string& issuer, int64
 
 }  // namespace
 
-bool HasScope(const Principal& p, std::string_view scope) {
-  for (const std::string& s : p.scopes)
-    if (s == scope || s == kScopeAdmin) return true;
-  return false;
-}
-
 Verifier::Verifier(VerifierOptions options) : options_(std::move(options)) {}
 
 void Verifier::SetIssuer(TrustedIssuer issuer) {

@@ -11,5 +11,6 @@ void RegisterCatalog(CLI::App& app, int* exit_code);
 void RegisterVersion(CLI::App& app, int* exit_code);
 void RegisterProduct(CLI::App& app, int* exit_code);
 void RegisterAudit(CLI::App& app, int* exit_code);
+void RegisterToken(CLI::App& app, int* exit_code);
 
 }  // namespace kilde::cli

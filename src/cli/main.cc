@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   kilde::cli::RegisterCatalog(app, &exit_code);
   kilde::cli::RegisterProduct(app, &exit_code);
   kilde::cli::RegisterAudit(app, &exit_code);
+  kilde::cli::RegisterToken(app, &exit_code);
   kilde::cli::RegisterVersion(app, &exit_code);
   try {
     app.parse(argc, argv);

@@ -3,9 +3,12 @@
 
 #include "api/app.h"
 #include "api/json_body.h"
+#include "auth/dev_issuer.h"
+#include "auth/verifier.h"
 #include "base/assets.h"
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/trusted_issuers.h"
 #include "http/server.h"
 #include "log/log.h"
 
@@ -16,7 +19,34 @@ struct ServeFlags {
   CommonFlags common;
   std::optional<std::string> listen;
   bool demo = false;
+  bool dev = false;
+  std::vector<std::string> trusted_issuers;
 };
+
+// The token verifier: the configured trusted issuers with their keys, plus the dev issuer when asked.
+Result<std::unique_ptr<auth::Verifier>> MakeVerifier(const config::Config& cfg,
+                                                     std::optional<auth::DevIssuer>* dev) {
+  auth::VerifierOptions vo;
+  vo.leeway_seconds = cfg.leeway_seconds;
+  std::optional<std::string> audience;
+  if (!cfg.audience.empty()) audience = cfg.audience;
+  KILDE_ASSIGN_OR_RETURN(auto issuers, LoadTrustedIssuers(cfg, &vo));
+  auto verifier = std::make_unique<auth::Verifier>(std::move(vo));
+  for (auto& issuer : issuers) {
+    log::Info("trusting token issuer", {{"issuer", issuer.issuer}});
+    verifier->SetIssuer(std::move(issuer));
+  }
+  if (cfg.dev_issuer) {
+    KILDE_ASSIGN_OR_RETURN(auto d, auth::DevIssuer::Open(cfg.data_dir, auth::kDevIssuerName));
+    verifier->SetIssuer(d.Trusted(audience));
+    log::Warn(
+        "development issuer trusted: anyone who can read the data dir can mint tokens; never use --dev in "
+        "production",
+        {{"issuer", d.issuer()}, {"key", d.key_path().string()}});
+    *dev = std::move(d);
+  }
+  return verifier;
+}
 
 // Loads the embedded demo catalog unless the store already has organisations
 // (so that edits to demo resources survive restarts).
@@ -45,11 +75,16 @@ int Serve(const ServeFlags& f) {
     if (!s.ok()) return Fail(s);
   }
   if (f.demo) cfg->demo = true;
+  if (f.dev) cfg->dev_issuer = true;
+  for (const auto& spec : f.trusted_issuers) cfg->trusted_issuers.push_back(spec);
   log::Init(cfg->log_level);
   log::UseBufferedOutput();  // before anything is written to stderr (setvbuf's precondition)
   auto store = store::OpenSqliteStore(cfg->data_dir);
   if (!store.ok()) return Fail(store.status());
-  api::App app(*cfg, std::move(*store));
+  std::optional<auth::DevIssuer> dev;
+  auto verifier = MakeVerifier(*cfg, &dev);
+  if (!verifier.ok()) return Fail(verifier.status());
+  api::App app(*cfg, std::move(*store), std::move(*verifier), std::move(dev));
   if (cfg->demo) {
     Status s = LoadDemo(app);
     if (!s.ok()) return Fail(s);
@@ -90,6 +125,12 @@ void RegisterServe(CLI::App& app, int* exit_code) {
   cmd->add_option("--listen", flags->listen,
                   "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 = any free)");
   cmd->add_flag("--demo", flags->demo, "Load the built-in demo catalog if the store has none");
+  cmd->add_flag(
+      "--dev", flags->dev,
+      "Trust the local development issuer (`kilde token issue`) and serve its JWKS; never in production");
+  cmd->add_option("--trusted-issuer", flags->trusted_issuers,
+                  "Accept tokens from ISSUER (repeatable): ISSUER (keys via its metadata's jwks_uri), "
+                  "ISSUER=file:JWKS.json or ISSUER=https://.../jwks");
   cmd->callback([flags, exit_code] { *exit_code = Serve(*flags); });
 }
 

@@ -34,6 +34,36 @@ Setter Num(T Config::*field, long long min, long long max, const std::string& ke
   };
 }
 
+Setter Bool(bool Config::*field, const std::string& key) {
+  return [=](Config& c, const std::string& v) {
+    if (v == "true" || v == "1")
+      c.*field = true;
+    else if (v == "false" || v == "0")
+      c.*field = false;
+    else
+      return Bad(key, v, "expected true or false");
+    return Status::Ok();
+  };
+}
+
+// A comma-separated list (a TOML array arrives joined with commas); empty items are dropped.
+Status SetTrustedIssuers(Config& c, const std::string& v) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i <= v.size()) {
+    size_t j = v.find(',', i);
+    if (j == std::string::npos) j = v.size();
+    std::string item = v.substr(i, j - i);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.pop_back();
+    size_t k = 0;
+    while (k < item.size() && std::isspace(static_cast<unsigned char>(item[k]))) ++k;
+    if (k < item.size()) out.push_back(item.substr(k));
+    i = j + 1;
+  }
+  c.trusted_issuers = std::move(out);
+  return Status::Ok();
+}
+
 Status SetListen(Config& c, const std::string& v) {
   auto colon = v.rfind(':');
   if (colon == std::string::npos || colon == 0)
@@ -54,16 +84,7 @@ const std::vector<std::pair<std::string, Setter>>& Table() {
   static const std::vector<std::pair<std::string, Setter>> kTable = {
       {"listen", SetListen},
       {"data_dir", Str(&Config::data_dir)},
-      {"demo",
-       [](Config& c, const std::string& v) {
-         if (v == "true" || v == "1")
-           c.demo = true;
-         else if (v == "false" || v == "0")
-           c.demo = false;
-         else
-           return Bad("demo", v, "expected true or false");
-         return Status::Ok();
-       }},
+      {"demo", Bool(&Config::demo, "demo")},
       {"public_url",
        [](Config& c, const std::string& v) {
          if (!v.empty() && v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0)
@@ -93,6 +114,13 @@ const std::vector<std::pair<std::string, Setter>>& Table() {
       {"catalog.title_en", Str(&Config::catalog_title_en)},
       {"catalog.description_nb", Str(&Config::catalog_description_nb)},
       {"catalog.publisher", Str(&Config::catalog_publisher)},
+      {"auth.trusted_issuers", SetTrustedIssuers},
+      {"auth.audience", Str(&Config::audience)},
+      {"auth.leeway_seconds", Num(&Config::leeway_seconds, 0, 600, "auth.leeway_seconds")},
+      {"auth.dev_issuer", Bool(&Config::dev_issuer, "auth.dev_issuer")},
+      {"audit.checkpoint_every", Num(&Config::audit_checkpoint_every, 1, 1000000, "audit.checkpoint_every")},
+      {"audit.checkpoint_interval_seconds",
+       Num(&Config::audit_checkpoint_interval_seconds, 1, 86400, "audit.checkpoint_interval_seconds")},
   };
   return kTable;
 }
@@ -144,7 +172,18 @@ Status ApplyFile(Config& c, const std::string& path) {
         text = std::to_string(*n.value<int64_t>());
       else if (n.is_boolean())
         text = *n.value<bool>() ? "true" : "false";
-      else {
+      else if (const auto* arr = n.as_array(); arr && key == "auth.trusted_issuers") {
+        for (const auto& item : *arr) {
+          auto v = item.value<std::string>();
+          if (!item.is_string() || !v || v->find(',') != std::string::npos) {
+            result =
+                Status::Invalid("config file " + path + " line " + std::to_string(item.source().begin.line) +
+                                ": " + key + " must be an array of strings without commas");
+            return;
+          }
+          text += (text.empty() ? "" : ",") + *v;
+        }
+      } else {
         result = Status::Invalid("config file " + path + " line " + std::to_string(n.source().begin.line) +
                                  ": setting " + key + " must be a string, integer or boolean");
         return;

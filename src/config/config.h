@@ -40,6 +40,19 @@ struct Config {
       "Datasett, datatjenester, begreper og tjenester som Oslo kommune deler.";
   std::string catalog_publisher = "oslo-kommune";  // organization id
 
+  // Bearer tokens (docs/access.md). Each trusted issuer is a spec "ISSUER", "ISSUER=file:PATH" or
+  // "ISSUER=https://JWKS-URL" (auth/issuer_spec.h).
+  std::vector<std::string> trusted_issuers;
+  std::string audience;         // when non-empty, tokens' `aud` must contain it
+  int64_t leeway_seconds = 60;  // clock skew allowed on exp / nbf / iat
+  // Trust the local development issuer (`kilde token issue`) and serve its JWKS. Never in production.
+  bool dev_issuer = false;
+
+  // Audit log: a signed checkpoint every this many entries, and at least every this many seconds
+  // while entries arrive.
+  int64_t audit_checkpoint_every = 1000;
+  int64_t audit_checkpoint_interval_seconds = 60;
+
   std::string PublicUrl() const;
 };
 

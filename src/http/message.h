@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "auth/principal.h"
 #include "base/status.h"
 
 namespace kilde::http {
@@ -23,6 +24,9 @@ struct Request {
   std::string body;
   std::string request_id;  // X-Request-Id (accepted from the client if well-formed, else generated)
   Params path_params;      // filled by the router from "{name}" segments
+  // The verified bearer token's principal (set by the application before routing); null when the
+  // request carried no token.
+  std::shared_ptr<const auth::Principal> principal;
 
   // First value of query parameter `name`, if present.
   std::optional<std::string> Query(std::string_view name) const;

@@ -54,6 +54,12 @@ Response Router::Dispatch(Request& req) const {
     if (!Match(r, segs, &params)) continue;
     if (r.method == method) {
       req.path_params = std::move(params);
+      if (guard_) {
+        if (std::optional<Response> denied = guard_(r.method, r.pattern, req)) {
+          denied->route = r.pattern;
+          return std::move(*denied);
+        }
+      }
       Response resp = r.handler(req);
       resp.route = r.pattern;
       return resp;

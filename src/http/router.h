@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,10 +14,16 @@
 namespace kilde::http {
 
 using Handler = std::function<Response(Request&)>;
+// Runs after a route matched (path_params set) and before its handler; a returned response is
+// sent instead of running the handler (authorisation). Must be thread safe.
+using Guard = std::function<std::optional<Response>(const std::string& method, const std::string& pattern,
+                                                    Request& req)>;
 
 class Router {
  public:
   void Add(const std::string& method, const std::string& pattern, Handler h);
+  // Installs the guard every matched request passes (one; replaces an earlier one). Before serving.
+  void SetGuard(Guard g) { guard_ = std::move(g); }
   // Runs the matching handler. 404 (JSON) for an unknown path, 405 with `Allow`
   // for a known path with another method; HEAD is served by GET's handler.
   // Sets Response::route to the pattern (or "unmatched").
@@ -33,6 +40,7 @@ class Router {
   };
   static bool Match(const Route& r, const std::vector<std::string>& segs, Params* params);
   std::vector<Route> routes_;
+  Guard guard_;
 };
 
 }  // namespace kilde::http

@@ -173,6 +173,7 @@ std::unique_ptr<KildeServer> KildeServer::Start(const ServerConfig& cfg, std::st
   s->stderr_path_ = (s->own_dir_->path() / "stderr.log").string();
   std::vector<std::string> args = {"serve", "--listen", "127.0.0.1:0", "--data-dir", s->data_dir_};
   if (cfg.demo) args.push_back("--demo");
+  if (cfg.dev) args.push_back("--dev");
   args.insert(args.end(), cfg.extra_args.begin(), cfg.extra_args.end());
 
   int pipe_fds[2];
@@ -223,10 +224,35 @@ std::unique_ptr<KildeServer> KildeServer::Start(const ServerConfig& cfg, std::st
     return nullptr;
   }
   fcntl(s->stdout_fd_, F_SETFL, fcntl(s->stdout_fd_, F_GETFL) | O_NONBLOCK);
+  if (cfg.dev) {
+    std::string token_error;
+    s->admin_token_ = s->IssueToken({"--consumer", "0192:958935420", "--scope", "kilde:admin", "--ttl", "1d"},
+                                    &token_error);
+    if (s->admin_token_.empty()) {
+      *error = "could not issue an admin token: " + token_error;
+      s->Stop(3s);
+      return nullptr;
+    }
+    SetDefaultToken(s->port_, s->admin_token_);
+  }
   return s;
 }
 
+std::string KildeServer::IssueToken(const std::vector<std::string>& args, std::string* error) const {
+  std::vector<std::string> all = {"token", "issue", "--data-dir", data_dir_};
+  all.insert(all.end(), args.begin(), args.end());
+  CommandResult r = RunKilde(all);
+  std::string token = r.out;
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  if (r.exit_code != 0 || token.empty() || token.find('\n') != std::string::npos) {
+    if (error) *error = r.Describe();
+    return "";
+  }
+  return token;
+}
+
 KildeServer::~KildeServer() {
+  if (port_ != 0) SetDefaultToken(port_, "");
   if (running()) Stop();
   if (stdout_fd_ >= 0) close(stdout_fd_);
 }

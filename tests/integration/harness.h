@@ -73,6 +73,9 @@ CommandResult RunKilde(const std::vector<std::string>& args, const EnvVars& env 
 
 struct ServerConfig {
   bool demo = false;
+  // `serve --dev`: trusts the data dir's development issuer. The harness then issues an admin token
+  // (KildeServer::admin_token) that every HttpClient for the server sends unless told otherwise.
+  bool dev = true;
   std::string data_dir;                 // "" = a fresh temp dir owned by the server object
   EnvVars env;                          // e.g. {"KILDE_HTTP_READ_TIMEOUT_MS", "500"}
   std::vector<std::string> extra_args;  // e.g. {"--config", file}
@@ -80,6 +83,10 @@ struct ServerConfig {
   // Chainable setters: ServerConfig().DataDir(d).Demo().
   ServerConfig& Demo() {
     demo = true;
+    return *this;
+  }
+  ServerConfig& NoDev() {
+    dev = false;
     return *this;
   }
   ServerConfig& DataDir(std::string dir) {
@@ -122,6 +129,13 @@ class KildeServer {
   int Stop(Millis timeout = 10s);
   bool running() const { return !exit_status_; }
 
+  // A dev token for this server (`kilde token issue --data-dir DIR ARGS...`), e.g.
+  // IssueToken({"--consumer", "0192:958935420", "--scope", "kilde:read"}); "" if the command failed
+  // (then *error says why).
+  std::string IssueToken(const std::vector<std::string>& args, std::string* error = nullptr) const;
+  // An admin token (kilde:admin, consumer 958935420) issued at start; "" without dev.
+  const std::string& admin_token() const { return admin_token_; }
+
   // The server's stdout / stderr (JSON logs) so far.
   std::string Stdout();
   std::string Stderr() const;
@@ -140,6 +154,7 @@ class KildeServer {
   std::string stdout_;
   uint16_t port_ = 0;
   std::optional<int> exit_status_;
+  std::string admin_token_;
 };
 
 // A synchronous HTTP/1.1 client for 127.0.0.1:port. Keeps its connection open
@@ -151,6 +166,13 @@ class HttpClient {
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
+
+  // The bearer token sent with every request (unless the request sets Authorization itself): by
+  // default the admin token of the KildeServer on this port, if one was registered. "" = none.
+  void SetBearer(std::string token) { bearer_ = std::move(token); }
+  const std::string& bearer() const { return bearer_; }
+  // "Authorization: Bearer <bearer()>\r\n", or "" without a token: for WriteRaw requests.
+  std::string AuthLine() const { return bearer_.empty() ? "" : "Authorization: Bearer " + bearer_ + "\r\n"; }
 
   HttpResponse Send(const std::string& method, const std::string& target, const std::string& body = "",
                     const Headers& headers = {});
@@ -186,7 +208,13 @@ class HttpClient {
   uint16_t port_;
   Millis timeout_;
   int connections_ = 0;
+  std::string bearer_;
 };
+
+// The default bearer token of new HttpClients for `port` (registered by KildeServer::Start with
+// dev, removed when it stops); "" if none.
+void SetDefaultToken(uint16_t port, std::string token);
+std::string DefaultToken(uint16_t port);
 
 // True if a TCP connect to 127.0.0.1:port is refused (nothing listening).
 bool ConnectionRefused(uint16_t port);

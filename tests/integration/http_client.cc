@@ -3,6 +3,9 @@
 // deadline (beast::tcp_stream timeouts), so nothing can block a test forever.
 #include "harness.h"
 
+#include <map>
+#include <mutex>
+
 #include <algorithm>
 #include <cctype>
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs std::exchange
@@ -77,8 +80,30 @@ struct HttpClient::Impl {
   }
 };
 
+namespace {
+std::mutex default_tokens_mu;
+std::map<uint16_t, std::string>& DefaultTokens() {
+  static std::map<uint16_t, std::string> tokens;
+  return tokens;
+}
+}  // namespace
+
+void SetDefaultToken(uint16_t port, std::string token) {
+  std::lock_guard lock(default_tokens_mu);
+  if (token.empty())
+    DefaultTokens().erase(port);
+  else
+    DefaultTokens()[port] = std::move(token);
+}
+
+std::string DefaultToken(uint16_t port) {
+  std::lock_guard lock(default_tokens_mu);
+  auto it = DefaultTokens().find(port);
+  return it == DefaultTokens().end() ? "" : it->second;
+}
+
 HttpClient::HttpClient(uint16_t port, Millis timeout)
-    : impl_(std::make_unique<Impl>()), port_(port), timeout_(timeout) {}
+    : impl_(std::make_unique<Impl>()), port_(port), timeout_(timeout), bearer_(DefaultToken(port)) {}
 
 HttpClient::~HttpClient() { Close(); }
 
@@ -155,6 +180,7 @@ HttpResponse HttpClient::Send(const std::string& method, const std::string& targ
   req.version(11);
   req.set(bhttp::field::host, "127.0.0.1:" + std::to_string(port_));
   req.set(bhttp::field::user_agent, "kilde-integration-tests");
+  if (!bearer_.empty()) req.set(bhttp::field::authorization, "Bearer " + bearer_);
   for (const auto& [k, v] : headers) req.set(k, v);
   req.body() = body;
   if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") req.prepare_payload();

@@ -50,10 +50,10 @@ TEST(LifecycleTest, GracefulShutdownFinishesInFlightRequestsAndRefusesNewOnes) {
   const std::string body = OrgDoc("inflight-org").dump();
   const size_t half = body.size() / 2;
   HttpClient upload(s->port());
-  ASSERT_TRUE(
-      upload.WriteRaw("POST /api/v1/organizations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                      "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: " +
-                      std::to_string(body.size()) + "\r\n\r\n"));
+  ASSERT_TRUE(upload.WriteRaw("POST /api/v1/organizations HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+                              upload.AuthLine() +
+                              "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: " +
+                              std::to_string(body.size()) + "\r\n\r\n"));
   HttpResponse cont = upload.ReadResponse();
   ASSERT_EQ(cont.status, 100) << cont.Describe();
   ASSERT_TRUE(upload.WriteRaw(body.substr(0, half)));
@@ -91,7 +91,7 @@ TEST(LifecycleTest, AStuckClientDelaysShutdownOnlyForTheGracePeriod) {
   ASSERT_NE(s, nullptr);
   HttpClient stuck(s->port());
   ASSERT_TRUE(stuck.WriteRaw(
-      "POST /api/v1/organizations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "POST /api/v1/organizations HTTP/1.1\r\nHost: 127.0.0.1\r\n" + stuck.AuthLine() +
       "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 100\r\n\r\n"));
   ASSERT_EQ(stuck.ReadResponse().status, 100);
   ASSERT_TRUE(stuck.WriteRaw("{\"id\": "));

@@ -39,9 +39,9 @@ void ExpectBodyLimit2048(KildeServer& s) {
   EXPECT_EQ(Problems(small), std::vector<std::string>{"padding:unknown_field"});
   // A chunked body is held to the same limit.
   HttpClient c3(s.port());
-  std::string chunked =
-      "POST /api/v1/organizations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-      "Transfer-Encoding: chunked\r\n\r\n";
+  std::string chunked = "POST /api/v1/organizations HTTP/1.1\r\nHost: 127.0.0.1\r\n" + c3.AuthLine() +
+                        "Content-Type: application/json\r\n"
+                        "Transfer-Encoding: chunked\r\n\r\n";
   for (int i = 0; i < 10; ++i) chunked += "400\r\n" + std::string(1024, ' ') + "\r\n";
   chunked += "0\r\n\r\n";
   ASSERT_TRUE(c3.WriteRaw(chunked));
@@ -49,7 +49,7 @@ void ExpectBodyLimit2048(KildeServer& s) {
   // A client that asks first (Expect: 100-continue) is told 413 before it sends the body.
   HttpClient c4(s.port());
   ASSERT_TRUE(
-      c4.WriteRaw("POST /api/v1/organizations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      c4.WriteRaw("POST /api/v1/organizations HTTP/1.1\r\nHost: 127.0.0.1\r\n" + c4.AuthLine() +
                   "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 10240\r\n\r\n"));
   EXPECT_TRUE(IsError(c4.ReadResponse(), 413, "payload_too_large"));
 }
@@ -121,9 +121,8 @@ TEST_F(ReadTimeoutTest, StalledRequestLineIsDisconnectedWhileOthersAreServed) {
 
 TEST_F(ReadTimeoutTest, StalledBodyIsDisconnected) {
   HttpClient slow(server().port());
-  ASSERT_TRUE(
-      slow.WriteRaw("POST /api/v1/organizations HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\": "));
+  ASSERT_TRUE(slow.WriteRaw("POST /api/v1/organizations HTTP/1.1\r\nHost: 127.0.0.1\r\n" + slow.AuthLine() +
+                            "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\": "));
   const auto start = Clock::now();
   EXPECT_TRUE(slow.WaitForClose(5s)) << "a connection with a stalled body was kept";
   EXPECT_LT(Clock::now() - start, 3000ms);

@@ -134,11 +134,11 @@ TEST_F(ProductsTest, CharsetsAndFormats) {
 TEST_F(ProductsTest, UploadWithExpectContinueIsToldToGoOn) {
   const std::string p = MakeProduct("prod-expect");
   HttpClient c(server().port(), std::chrono::milliseconds(500));  // well under curl's 1 s wait
-  ASSERT_TRUE(
-      c.WriteRaw("POST /api/v1/products/" + p +
-                 "/editions?decimal_comma=true&null=- HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\n"
-                 "Expect: 100-continue\r\nContent-Length: " +
-                 std::to_string(std::string(kCsv).size()) + "\r\n\r\n"));
+  ASSERT_TRUE(c.WriteRaw("POST /api/v1/products/" + p +
+                         "/editions?decimal_comma=true&null=- HTTP/1.1\r\nHost: x\r\n" + c.AuthLine() +
+                         "Content-Type: text/csv\r\n"
+                         "Expect: 100-continue\r\nContent-Length: " +
+                         std::to_string(std::string(kCsv).size()) + "\r\n\r\n"));
   auto cont = c.ReadResponse();
   ASSERT_EQ(cont.status, 100) << cont.Describe();
   ASSERT_TRUE(c.WriteRaw(kCsv));
@@ -222,10 +222,10 @@ TEST(ProductsAtomicity, KilledIngestLeavesNoPartialEdition) {
   HttpClient up(server->port());
   std::string rows = "id,bydel,year,value\n";
   for (int i = 0; i < 50000; ++i) rows += std::to_string(i) + ",Alna,2024,1\n";
-  ASSERT_TRUE(
-      up.WriteRaw("POST /api/v1/products/kill/editions HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\n"
-                  "Content-Length: " +
-                  std::to_string(rows.size() * 2) + "\r\n\r\n" + rows));
+  ASSERT_TRUE(up.WriteRaw("POST /api/v1/products/kill/editions HTTP/1.1\r\nHost: x\r\n" + up.AuthLine() +
+                          "Content-Type: text/csv\r\n"
+                          "Content-Length: " +
+                          std::to_string(rows.size() * 2) + "\r\n\r\n" + rows));
   SleepFor(std::chrono::milliseconds(300));  // the server is inside the ingest now
   server->Signal(SIGKILL);
   server->Wait(std::chrono::seconds(5));

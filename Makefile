@@ -23,7 +23,7 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 
 run: build
 	mkdir -p $(DATA_DIR)
-	$(BUILD_DIR)/kilde serve --demo --listen $(LISTEN) --data-dir $(DATA_DIR)
+	$(BUILD_DIR)/kilde serve --demo --dev --listen $(LISTEN) --data-dir $(DATA_DIR)
 
 test: test-deps build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600

@@ -61,7 +61,7 @@ kilde_http() {
   kilde_create_product_http
   sync
   read -r code t < <(curl -s -o "$data.resp" -w '%{http_code} %{time_total}\n' -X POST \
-    -H 'Content-Type: text/csv' --data-binary @"$CSV" \
+    -H 'Content-Type: text/csv' -H "Authorization: Bearer $KILDE_TOKEN" --data-binary @"$CSV" \
     "$KILDE_URL/api/v1/products/$PRODUCT/editions?source_name=$(basename "$CSV")")
   [[ $code == 201 ]] || { head -c 500 "$data.resp" >&2; die "HTTP ingest returned $code"; }
   rss=$(proc_mem_mb "$KILDE_PID" | awk '{printf "%.0f", $2}')

@@ -107,11 +107,12 @@ need_disk_mb() {
 
 # ---------------------------------------------------------------- kilde
 
-# Starts `kilde serve` on a free loopback port with data dir $2. Sets KILDE_PID and KILDE_URL.
+# Starts `kilde serve --dev` on a free loopback port with data dir $2. Sets KILDE_PID, KILDE_URL and
+# KILDE_TOKEN (a dev admin token for writes).
 kilde_start() {
   local kilde=$1 data=$2 i
   shift 2
-  "$kilde" serve --listen 127.0.0.1:0 --data-dir "$data" --log-level warn "$@" >"$data.stdout" 2>"$data.stderr" &
+  "$kilde" serve --dev --listen 127.0.0.1:0 --data-dir "$data" --log-level warn "$@" >"$data.stdout" 2>"$data.stderr" &
   KILDE_PID=$!
   _bench_pids+=("$KILDE_PID")
   KILDE_URL=""
@@ -121,6 +122,8 @@ kilde_start() {
     sleep 0.1
   done
   [[ -n $KILDE_URL ]] || die "kilde did not start (see $data.stderr)"
+  KILDE_TOKEN=$("$kilde" token issue --data-dir "$data" --consumer 0192:958935420 --scope kilde:admin --ttl 1d) ||
+    die "could not issue a dev token"
 }
 
 kilde_stop() { stop_pid "$KILDE_PID"; }
@@ -130,6 +133,7 @@ kilde_create_product_http() {
   local schema
   schema=$(cat "$BENCH_DIR/schema.json")
   curl -sf -X POST "$KILDE_URL/api/v1/products" -H 'Content-Type: application/json' \
+    -H "Authorization: Bearer $KILDE_TOKEN" \
     --data-binary "{\"id\":\"$PRODUCT\",\"dataset\":\"$DATASET\",\"schema\":$schema}" >/dev/null ||
     die "could not create product $PRODUCT"
 }

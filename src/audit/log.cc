@@ -41,8 +41,12 @@ Status Log::CheckpointNow(const std::string& time) {
     return Status::Ok();
   }));
   if (!head) return Status::Ok();
-  Checkpoint c{head->entry.seq, head->hash, time,
-               signer_->Sign(CheckpointMessage(head->entry.seq, head->hash))};
+  return CheckpointAt(*head, time);
+}
+
+Status Log::CheckpointAt(const SealedEntry& head, const std::string& time) {
+  assert(signer_ && "checkpoints need the signing key");
+  Checkpoint c{head.entry.seq, head.hash, time, signer_->Sign(CheckpointMessage(head.entry.seq, head.hash))};
   Status s = store_->AddCheckpoint(c);
   return s.code() == Code::kAlreadyExists ? Status::Ok() : s;
 }

@@ -30,8 +30,11 @@ class Log {
   // when the chain passes a multiple of checkpoint_every. Returns the sealed entries.
   Result<std::vector<SealedEntry>> Record(std::vector<Entry> entries);
   // Signs a checkpoint at the current head (e.g. on shutdown, or every T seconds); no-op when
-  // the head already has one or the log is empty.
+  // the head already has one or the log is empty. Reads the whole log to find the head.
   Status CheckpointNow(const std::string& time);
+  // Signs a checkpoint at `head`, an entry this log appended (Record's result); no-op when it has one.
+  Status CheckpointAt(const SealedEntry& head, const std::string& time);
+  int64_t every() const { return every_; }
 
   struct Report {
     int64_t entries = 0;

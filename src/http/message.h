@@ -1,6 +1,7 @@
 // The request and response types handlers see; independent of Beast.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,6 +60,11 @@ struct Response {
   // chunked transfer encoding (not for HEAD: then only the header is sent).
   std::unique_ptr<BodySource> source;
   std::string route;  // route pattern for metrics and logs (not sent)
+  // When set, the server calls it before sending anything and sends this response only once `ready`
+  // has been called (from any thread, exactly once): with OK as it is, with an error as a 503 JSON
+  // error instead (the body is dropped). For responses that may only leave after something else is
+  // durable — the audit entry of a read of restricted data. The I/O thread is not blocked meanwhile.
+  std::function<void(std::function<void(const Status&)> ready)> before_send;
 };
 
 }  // namespace kilde::http

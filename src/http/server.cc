@@ -277,7 +277,34 @@ class Session : public std::enable_shared_from_this<Session> {
         }
       }
     }
+    if (resp.before_send)
+      return WhenReady(std::move(resp), std::move(req.method), std::move(req.path), keep_alive, head);
     Write(std::move(resp), req.method, req.path, keep_alive && !st_->stopping, head);
+  }
+
+  // Runs the response's before_send and writes it (or a 503) on this session's strand once ready.
+  void WhenReady(Response resp, std::string method, std::string path, bool keep_alive, bool head) {
+    auto wait = std::move(resp.before_send);
+    resp.before_send = nullptr;
+    auto pending = std::make_shared<Response>(std::move(resp));
+    wait([self = shared_from_this(), pending, method = std::move(method), path = std::move(path), keep_alive,
+          head](const Status& s) mutable {
+      net::post(self->stream_.get_executor(), [self, pending, method = std::move(method),
+                                               path = std::move(path), keep_alive, head, s]() mutable {
+        Response r = std::move(*pending);
+        if (!s.ok()) {
+          log::ScopedRequestId rid(self->request_id_);
+          log::Error("response withheld", {{"error", s.message()}});
+          std::string route = std::move(r.route);
+          r = ErrorResponse(
+              503, "audit_unavailable",
+              "the access could not be recorded in the audit log, so no data was sent; try again");
+          r.route = std::move(route);
+        }
+        self->Write(std::move(r), std::move(method), std::move(path), keep_alive && !self->st_->stopping,
+                    head);
+      });
+    });
   }
 
   void Write(Response r, std::string method, std::string path, bool keep_alive, bool head) {

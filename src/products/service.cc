@@ -31,6 +31,16 @@ void CheckTexts(const json& doc, std::vector<FieldProblem>& problems) {
   }
 }
 
+// Validates "access_level" if present: null (only in a merged patch: back to the default) or one of
+// the level names.
+void CheckAccessLevel(const json& doc, std::vector<FieldProblem>& problems) {
+  if (!doc.contains("access_level") || doc["access_level"].is_null()) return;
+  const json& v = doc["access_level"];
+  if (!v.is_string() || !AccessLevelFromName(v.get<std::string>()))
+    problems.push_back({"access_level", v.is_string() ? "invalid_value" : "wrong_type",
+                        "must be one of public, restricted, non_public"});
+}
+
 Status PreconditionOk(const store::ProductRow& row, std::optional<int64_t> if_match) {
   if (if_match && *if_match != row.version)
     return Status(Code::kFailedPrecondition, "version mismatch: data product '" + row.id +
@@ -73,11 +83,12 @@ Result<json> ProductService::Create(const json& body) {
   std::vector<FieldProblem> problems;
   for (auto it = body.begin(); it != body.end(); ++it)
     if (it.key() != "id" && it.key() != "dataset" && it.key() != "schema" && it.key() != "title" &&
-        it.key() != "description")
-      problems.push_back(
-          {it.key(), "unknown_field", "a product has id, dataset, title, description and schema"});
+        it.key() != "description" && it.key() != "access_level")
+      problems.push_back({it.key(), "unknown_field",
+                          "a product has id, dataset, title, description, access_level and schema"});
   KILDE_RETURN_IF_ERROR(CheckDataset(body, problems));
   CheckTexts(body, problems);
+  CheckAccessLevel(body, problems);
   std::string id = body.contains("id") && body["id"].is_string() ? body["id"].get<std::string>()
                                                                  : body.value("dataset", "");
   if (!catalog::IsValidSlug(id))
@@ -102,6 +113,7 @@ Result<json> ProductService::Create(const json& body) {
   json doc = {{"id", id}, {"dataset", body["dataset"]}};
   for (const char* f : kDocFields)
     if (body.contains(f) && !body[f].is_null()) doc[f] = body[f];
+  doc["access_level"] = AccessLevelName(AccessLevelOfDoc(body));
   store::ProductRow row{id, body["dataset"].get<std::string>(), now, now, 1, 1, doc.dump()};
   KILDE_RETURN_IF_ERROR(store_->products().Insert(row, {1, now, SchemaToJson(schema).dump()}));
   return Describe(row);
@@ -114,10 +126,16 @@ Result<ProductService::Current> ProductService::Load(const std::string& id) {
     if (v.version != row.schema_version) continue;
     auto parsed = ParseSchema(json::parse(v.schema, nullptr, false));
     if (!parsed.ok()) return Status::Internal("stored schema of '" + id + "' does not parse");
-    return Current{std::move(row), std::move(*parsed)};
+    const AccessLevel level = AccessLevelOfRow(row);
+    return Current{std::move(row), std::move(*parsed), level};
   }
   return Status::Internal("data product '" + id + "' has no schema version " +
                           std::to_string(row.schema_version));
+}
+
+Result<AccessLevel> ProductService::AccessLevelOf(const std::string& id) {
+  KILDE_ASSIGN_OR_RETURN(auto row, store_->products().Get(id));
+  return AccessLevelOfRow(row);
 }
 
 Result<Schema> ProductService::SchemaAt(const std::string& product, int version) {
@@ -135,6 +153,7 @@ Result<json> ProductService::Describe(const store::ProductRow& row) {
   json doc = json::parse(row.doc, nullptr, false);
   if (!doc.is_object()) doc = json::object();
   KILDE_ASSIGN_OR_RETURN(auto cur, Load(row.id));
+  doc["access_level"] = AccessLevelName(AccessLevelOfDoc(doc));
   doc["schema"] = SchemaToJson(cur.schema);
   doc["schema_version"] = row.schema_version;
   doc["created"] = row.created;
@@ -185,6 +204,7 @@ Result<json> ProductService::DatasetProducts(const std::string& dataset, const s
                 {"latest_edition", editions.empty() ? json(nullptr) : EditionJson(editions.front(), false)},
                 {"href", self}};
       if (doc.is_object() && doc.contains("title")) p["title"] = doc["title"];
+      p["access_level"] = AccessLevelName(AccessLevelOfDoc(doc));
       if (!editions.empty()) {
         p["rows_href"] = self + "/editions/latest/rows";
         p["download_href"] = self + "/editions/latest/download";
@@ -210,16 +230,19 @@ Result<json> ProductService::Patch(const std::string& id, const json& patch,
           {"schema", "read_only", "change the schema with PUT /api/v1/products/" + id + "/schema"});
     else if (it.key() == "id" && it.value() != id)
       problems.push_back({"id", "read_only", "the id cannot be changed"});
-    else if (it.key() != "id" && it.key() != "dataset" && it.key() != "title" && it.key() != "description")
-      problems.push_back(
-          {it.key(), "unknown_field", "a product has id, dataset, title, description and schema"});
+    else if (it.key() != "id" && it.key() != "dataset" && it.key() != "title" && it.key() != "description" &&
+             it.key() != "access_level")
+      problems.push_back({it.key(), "unknown_field",
+                          "a product has id, dataset, title, description, access_level and schema"});
   }
   json doc = json::parse(row.doc, nullptr, false);
   doc.merge_patch(patch);
   KILDE_RETURN_IF_ERROR(CheckDataset(doc, problems));
   CheckTexts(doc, problems);
+  CheckAccessLevel(doc, problems);
   if (!problems.empty()) return Status::Invalid("data product is not valid", std::move(problems));
   const int64_t expected = row.version;
+  doc["access_level"] = AccessLevelName(AccessLevelOfDoc(doc));  // explicit in every stored document
   row.dataset = doc["dataset"].get<std::string>();
   row.doc = doc.dump();
   row.modified = NowRfc3339();

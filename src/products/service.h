@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/status.h"
+#include "products/access_level.h"
 #include "products/schema.h"
 #include "store/store.h"
 
@@ -24,12 +25,15 @@ class ProductService {
   explicit ProductService(store::Store* store) : store_(store) {}  // not owned
 
   // {"id": slug (optional: derived from the dataset id), "dataset": id, "title": LangText (optional),
-  //  "description": LangText (optional), "schema": {"columns": [...]}} → the product document.
+  //  "description": LangText (optional), "access_level": "public" | "restricted" | "non_public"
+  //  (optional, default non_public), "schema": {"columns": [...]}} → the product document.
+  // Every product document has "access_level" (products stored without one read as non_public).
   Result<nlohmann::json> Create(const nlohmann::json& body);
   // The product with its current schema, schema_version and edition summary.
   Result<nlohmann::json> Get(const std::string& id);
   Result<ProductPage> List(const std::string& cursor, int limit, const std::string& dataset);
-  // Merge patch of title, description, dataset. The schema changes only through ReplaceSchema.
+  // Merge patch of title, description, dataset, access_level (null resets it to non_public). The schema
+  // changes only through ReplaceSchema.
   Result<nlohmann::json> Patch(const std::string& id, const nlohmann::json& patch,
                                std::optional<int64_t> if_match);
   Status Delete(const std::string& id, std::optional<int64_t> if_match);
@@ -44,8 +48,12 @@ class ProductService {
   struct Current {
     store::ProductRow row;
     Schema schema;
+    AccessLevel access_level = kDefaultAccessLevel;
   };
   Result<Current> Load(const std::string& id);
+  // The access level of product `id` (kNotFound if absent): one primary-key read of the product row,
+  // no schema or edition reads. Callers that already hold the row use AccessLevelOfRow.
+  Result<AccessLevel> AccessLevelOf(const std::string& id);
   // The schema of `product` at `version` (editions are read with the schema they were checked against).
   Result<Schema> SchemaAt(const std::string& product, int version);
 

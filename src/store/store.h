@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "store/access_store.h"
 #include "store/audit_store.h"
 #include "store/product_store.h"
 
@@ -85,6 +86,7 @@ class Store {
   virtual CatalogStore& catalog() = 0;
   virtual ProductStore& products() = 0;
   virtual AuditStore& audit() = 0;
+  virtual AccessStore& access() = 0;
   // OK if the store can answer a trivial query now.
   virtual Status Ping() = 0;
   // Total number of failed store operations since start (for /metrics).

@@ -129,6 +129,77 @@ CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
 CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql",
+      // 4: access grants and access requests (store/access_store.h). Grants are revoked, never
+      // deleted; request events are append-only. A product with grants or requests cannot be
+      // deleted (the records of who was given access stay).
+      R"sql(
+CREATE TABLE access_requests (
+  id              TEXT PRIMARY KEY,
+  product         TEXT NOT NULL REFERENCES products (id) ON DELETE RESTRICT,
+  requester_orgnr TEXT NOT NULL,
+  client_id       TEXT,
+  purpose         TEXT NOT NULL,
+  law             TEXT NOT NULL,
+  paragraph       TEXT NOT NULL,
+  law_url         TEXT NOT NULL,
+  columns         TEXT,
+  row_filter      TEXT NOT NULL,
+  personal_data   TEXT NOT NULL CHECK (personal_data IN ('hidden', 'pseudonymised', 'clear')),
+  valid_from      TEXT NOT NULL,
+  valid_to        TEXT,
+  state           TEXT NOT NULL
+                  CHECK (state IN ('pending', 'approved', 'denied', 'withdrawn', 'expired')),
+  reason          TEXT NOT NULL,
+  grant_id        TEXT,
+  created         TEXT NOT NULL,
+  updated         TEXT NOT NULL,
+  version         INTEGER NOT NULL
+);
+CREATE INDEX access_requests_product ON access_requests (product, id);
+CREATE INDEX access_requests_requester ON access_requests (requester_orgnr, id);
+CREATE INDEX access_requests_state ON access_requests (state, valid_to);
+CREATE TABLE access_grants (
+  id                TEXT PRIMARY KEY,
+  product           TEXT NOT NULL REFERENCES products (id) ON DELETE RESTRICT,
+  grantee_orgnr     TEXT NOT NULL,
+  client_id         TEXT,
+  purpose           TEXT NOT NULL,
+  law               TEXT NOT NULL,
+  paragraph         TEXT NOT NULL,
+  law_url           TEXT NOT NULL,
+  valid_from        TEXT NOT NULL,
+  valid_to          TEXT,
+  columns           TEXT,
+  row_filter        TEXT NOT NULL,
+  personal_data     TEXT NOT NULL CHECK (personal_data IN ('hidden', 'pseudonymised', 'clear')),
+  pseudonym_key     TEXT NOT NULL,
+  created           TEXT NOT NULL,
+  created_by        TEXT NOT NULL,
+  created_by_client TEXT NOT NULL,
+  revoked_at        TEXT,
+  revoked_by        TEXT NOT NULL,
+  revoked_by_client TEXT NOT NULL,
+  request_id        TEXT UNIQUE REFERENCES access_requests (id) ON DELETE RESTRICT,
+  version           INTEGER NOT NULL
+);
+CREATE INDEX access_grants_product ON access_grants (product, id);
+CREATE INDEX access_grants_grantee ON access_grants (grantee_orgnr, product, id);
+CREATE TABLE access_request_events (
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  request_id   TEXT NOT NULL REFERENCES access_requests (id) ON DELETE RESTRICT,
+  from_state   TEXT NOT NULL,
+  to_state     TEXT NOT NULL,
+  actor_orgnr  TEXT NOT NULL,
+  actor_client TEXT NOT NULL,
+  time         TEXT NOT NULL,
+  reason       TEXT NOT NULL
+);
+CREATE INDEX access_request_events_request ON access_request_events (request_id, seq);
+CREATE TRIGGER access_request_events_no_update BEFORE UPDATE ON access_request_events
+  BEGIN SELECT RAISE(ABORT, 'the request history is append-only'); END;
+CREATE TRIGGER access_request_events_no_delete BEFORE DELETE ON access_request_events
+  BEGIN SELECT RAISE(ABORT, 'the request history is append-only'); END;
+)sql",
   };
   return kMigrations;
 }

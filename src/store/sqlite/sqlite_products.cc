@@ -103,6 +103,16 @@ Status SqliteProductStore::Delete(const std::string& id, std::optional<int64_t> 
   if (int64_t k = n->Int(0); k > 0)
     return Status::Conflict("data product '" + id + "' still has " + std::to_string(k) +
                             " edition(s); delete them first");
+  // Access grants and requests are kept as the record of who was given access (migration 4).
+  KILDE_ASSIGN_OR_RETURN(Statement * a,
+                         c->Prepare("SELECT (SELECT COUNT(*) FROM access_grants WHERE product=?1) + "
+                                    "(SELECT COUNT(*) FROM access_requests WHERE product=?1)"));
+  a->Bind(1, id);
+  if (a->Step() != SQLITE_ROW) return Counted(c->Error("count access grants"));
+  if (int64_t k = a->Int(0); k > 0)
+    return Status::Conflict("data product '" + id + "' has " + std::to_string(k) +
+                            " access grant(s) or request(s), which are kept as the record of who was given "
+                            "access; it cannot be deleted");
   KILDE_ASSIGN_OR_RETURN(Statement * d,
                          c->Prepare("DELETE FROM products WHERE id=? AND (?2 IS NULL OR version=?2)"));
   d->Bind(1, id);

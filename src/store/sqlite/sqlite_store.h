@@ -10,6 +10,7 @@
 
 #include "store/sqlite/db.h"
 #include "store/sqlite/pool.h"
+#include "store/sqlite/sqlite_access.h"
 #include "store/sqlite/sqlite_audit.h"
 #include "store/sqlite/sqlite_products.h"
 #include "store/store.h"
@@ -44,10 +45,12 @@ class SqliteStore final : public Store {
         catalog_(pool_.get(), &errors_),
         products_(pool_.get(), std::move(db_path), &errors_),
         audit_(pool_.get(), &errors_),
+        access_(pool_.get(), &errors_),
         version_(version) {}
   CatalogStore& catalog() override { return catalog_; }
   ProductStore& products() override { return products_; }
   AuditStore& audit() override { return audit_; }
+  AccessStore& access() override { return access_; }
   SqliteProductStore& sqlite_products() { return products_; }
   Status Ping() override;
   uint64_t error_count() const override { return errors_.load(); }
@@ -59,6 +62,7 @@ class SqliteStore final : public Store {
   SqliteCatalogStore catalog_;
   SqliteProductStore products_;
   SqliteAuditStore audit_;
+  SqliteAccessStore access_;
   int version_;
 };
 

@@ -1,5 +1,7 @@
 #include "api/app.h"
 
+#include "query/scope_output.h"
+
 namespace kilde::api {
 
 App::App(config::Config cfg, std::unique_ptr<store::Store> store, std::unique_ptr<auth::Verifier> verifier,
@@ -30,9 +32,10 @@ http::Response App::Handle(http::Request& req) {
   return router_.Dispatch(req);
 }
 
-http::Response App::CachedRead(const http::Request& req, const store::EditionRow& edition,
-                               std::string_view kind, const std::function<http::Response()>& render) {
-  // Everything a read's bytes depend on. Grants (issue 4) must add the caller's scope here.
+ReadResult App::CachedRead(const http::Request& req, const store::EditionRow& edition, std::string_view kind,
+                           const query::QueryScope& scope, const std::function<ReadResult()>& render) {
+  // Everything a read's bytes and outcome depend on, the caller's scope included: two callers with
+  // different scopes never share an entry.
   const size_t q = req.target.find('?');
   std::string key(kind);
   key += '\n';
@@ -41,13 +44,15 @@ http::Response App::CachedRead(const http::Request& req, const store::EditionRow
   if (q != std::string::npos) key += std::string_view(req.target).substr(q + 1);
   key += '\n';
   key += req.Header("accept");
+  key += '\n';
+  key += query::ScopeFingerprint(scope);
   if (auto hit = cache_.Get(key)) {
-    hit->headers.emplace_back("X-Cache", "hit");
+    hit->response.headers.emplace_back("X-Cache", "hit");
     return std::move(*hit);
   }
-  http::Response r = render();
-  if (r.status == 200) cache_.Put(key, r);
-  r.headers.emplace_back("X-Cache", "miss");
+  ReadResult r = render();
+  if (r.response.status == 200) cache_.Put(key, r.response, r.outcome);
+  r.response.headers.emplace_back("X-Cache", "miss");
   return r;
 }
 

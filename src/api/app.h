@@ -20,6 +20,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "products/service.h"
+#include "query/filter.h"
 #include "store/store.h"
 
 namespace kilde::api {
@@ -69,17 +70,27 @@ class App {
   Status RequireOrgWriter(const http::Request& req, const std::string& org_id, std::string_view what);
   // The organisation number of catalog organisation `org_id` ("" when it has none).
   Result<std::string> OrgNumberOf(const std::string& org_id);
-  // A read of an immutable edition (rows, aggregates): served from cache_ when the same request
-  // (`kind`, edition, query string, Accept) was answered before, else rendered by `render` and a
-  // 200 result kept. Sets X-Cache: hit|miss.
   // A catalog document response with its ETag (304 when `if_none_match` hits). Datasets also get
   // their data_products summary, and an ETag that covers it.
   http::Response CatalogDocResponse(catalog::Kind kind, nlohmann::json doc, int status,
                                     const std::string& if_none_match);
-  http::Response RenderRows(const http::Request& req, const store::EditionRow& edition);
-  http::Response RenderAggregate(const http::Request& req, const store::EditionRow& edition);
-  http::Response CachedRead(const http::Request& req, const store::EditionRow& edition, std::string_view kind,
-                            const std::function<http::Response()>& render);
+  // The caller's access scope for reading editions of `product` checked against `schema` (the
+  // edition's schema version): visible columns, row filters, pseudonymised columns and the subject
+  // column (query/filter.h). The one seam where the access decision is made for rows, aggregates,
+  // downloads and diffs (read_scope.cc); a failed Result is answered as it is.
+  Result<query::QueryScope> ReadScope(const http::Request& req, const store::ProductRow& product,
+                                      const products::Schema& schema);
+  // Render one page of rows / aggregates of `edition` (checked against `schema`) within `scope`.
+  // Error responses come with an empty outcome.
+  ReadResult RenderRows(const http::Request& req, const store::EditionRow& edition,
+                        const products::Schema& schema, const query::QueryScope& scope);
+  ReadResult RenderAggregate(const http::Request& req, const store::EditionRow& edition,
+                             const products::Schema& schema, const query::QueryScope& scope);
+  // A read of an immutable edition (rows, aggregates): served from cache_ when the same request
+  // (`kind`, edition, query string, Accept, scope fingerprint) was answered before, else rendered
+  // by `render` and a 200 result kept with its outcome. Sets X-Cache: hit|miss.
+  ReadResult CachedRead(const http::Request& req, const store::EditionRow& edition, std::string_view kind,
+                        const query::QueryScope& scope, const std::function<ReadResult()>& render);
 
   config::Config cfg_;
   std::unique_ptr<store::Store> store_;

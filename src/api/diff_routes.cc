@@ -1,11 +1,15 @@
 // Differences between two editions: GET /api/v1/products/{id}/editions/{from}/diff/{to}
-// (see query/diff.h for the parameters and the matching rules).
+// (see query/diff.h for the parameters and the matching rules), each edition within the caller's
+// QueryScope for its schema version (App::ReadScope; query/diff_read.h).
+#include <algorithm>
+#include <set>
 #include <string>
 
 #include "api/app.h"
 #include "api/json_body.h"
 #include "http/error_response.h"
 #include "query/diff.h"
+#include "query/diff_read.h"
 #include "query/row_writer.h"
 
 namespace kilde::api {
@@ -13,7 +17,7 @@ namespace {
 
 using store::DiffOp;
 
-// Differences read per store call.
+// Store differences looked at per piece / per store call.
 constexpr int64_t kBatch = 1000;
 
 struct DiffContext {
@@ -23,26 +27,19 @@ struct DiffContext {
   query::DiffQuery q;
 };
 
-// Streams every difference as NDJSON, batch by batch (keyset on the row ordinal).
+// Streams every difference as NDJSON, piece by piece (query::ReadDiff).
 class DiffSource final : public http::BodySource {
  public:
   explicit DiffSource(DiffContext ctx) : ctx_(std::move(ctx)) {}
 
   Result<bool> Next(std::string& out) override {
-    if (pos_.op_index >= ctx_.q.ops.size()) return false;
-    const DiffOp op = ctx_.q.ops[pos_.op_index];
-    int64_t n = 0;
-    KILDE_RETURN_IF_ERROR(ctx_.store->Diff(
-        ctx_.from, ctx_.to, ctx_.plan.spec, op, pos_.after_row, kBatch,
-        [&](int64_t row, const std::vector<store::Cell>& from, const std::vector<store::Cell>& to) {
-          query::AppendDiffItem(ctx_.plan, op, from, to, out);
-          out += '\n';
-          pos_.after_row = row;
-          ++n;
-          return Status::Ok();
-        }));
-    if (n < kBatch) pos_ = {pos_.op_index + 1, 0};
-    return pos_.op_index < ctx_.q.ops.size();
+    return query::ReadDiff(*ctx_.store, ctx_.from, ctx_.to, ctx_.plan, ctx_.q, pos_, kBatch,
+                           [&](query::DiffPosition, DiffOp op, const std::vector<store::Cell>& from,
+                               const std::vector<store::Cell>& to) {
+                             query::AppendDiffItem(ctx_.plan, op, from, to, out);
+                             out += '\n';
+                             return Status::Ok();
+                           });
   }
 
  private:
@@ -89,35 +86,37 @@ void App::AddDiffRoutes() {
       return http::ErrorResponse(400, "bad_request",
                                  "format=ndjson streams the whole diff; limit and cursor page JSON only");
 
-    const std::string product = req.PathParam("id");
-    auto from = store_->products().Edition(product, req.PathParam("from"));
+    auto product = store_->products().Get(req.PathParam("id"));
+    if (!product.ok()) return http::FromStatus(product.status());
+    auto from = store_->products().Edition(product->id, req.PathParam("from"));
     if (!from.ok()) return http::FromStatus(from.status());
-    auto to = store_->products().Edition(product, req.PathParam("to"));
+    auto to = store_->products().Edition(product->id, req.PathParam("to"));
     if (!to.ok()) return http::FromStatus(to.status());
-    auto from_schema = products_.SchemaAt(product, from->schema_version);
+    auto from_schema = products_.SchemaAt(product->id, from->schema_version);
     if (!from_schema.ok()) return http::FromStatus(from_schema.status());
-    auto to_schema = products_.SchemaAt(product, to->schema_version);
+    auto to_schema = products_.SchemaAt(product->id, to->schema_version);
     if (!to_schema.ok()) return http::FromStatus(to_schema.status());
-    auto plan = query::PlanDiff(*from_schema, *to_schema, q->key);
+    // Each edition is read within the caller's scope for its own schema version.
+    auto from_scope = ReadScope(req, *product, *from_schema);
+    if (!from_scope.ok()) return http::FromStatus(from_scope.status());
+    auto to_scope = ReadScope(req, *product, *to_schema);
+    if (!to_scope.ok()) return http::FromStatus(to_scope.status());
+    auto plan = query::PlanDiff(*from_schema, *to_schema, q->key, *from_scope, *to_scope);
     if (!plan.ok()) return http::FromStatus(plan.status());
     auto start = query::DiffStart(*q, from->id, to->id);
     if (!start.ok()) return http::FromStatus(start.status());
 
-    int64_t counts[3] = {0, 0, 0};  // by DiffOp
-    for (DiffOp op : {DiffOp::kAdded, DiffOp::kRemoved, DiffOp::kChanged}) {
-      auto n = store_->products().DiffCount(*from, *to, plan->spec, op);
-      if (!n.ok()) return http::FromStatus(n.status());
-      counts[static_cast<int>(op)] = *n;
-    }
-    const int64_t unchanged = to->row_count - counts[0] - counts[2];
+    auto counted = query::CountDiff(store_->products(), *from, *to, *plan);
+    if (!counted.ok()) return http::FromStatus(counted.status());
+    const query::DiffCounts counts = *counted;
 
     http::Response r;
     r.headers = {{"X-From-Edition", from->id},
                  {"X-To-Edition", to->id},
-                 {"X-Diff-Added", std::to_string(counts[0])},
-                 {"X-Diff-Removed", std::to_string(counts[1])},
-                 {"X-Diff-Changed", std::to_string(counts[2])},
-                 {"X-Diff-Unchanged", std::to_string(unchanged)}};
+                 {"X-Diff-Added", std::to_string(counts.added)},
+                 {"X-Diff-Removed", std::to_string(counts.removed)},
+                 {"X-Diff-Changed", std::to_string(counts.changed)},
+                 {"X-Diff-Unchanged", std::to_string(counts.unchanged)}};
     if (*format == "ndjson") {
       r.content_type = "application/x-ndjson";
       r.source = std::make_unique<DiffSource>(DiffContext{&store_->products(), *from, *to, *plan, *q});
@@ -128,23 +127,28 @@ void App::AddDiffRoutes() {
     std::string items;
     int64_t listed = 0;
     std::optional<query::DiffPosition> next;
+    std::set<std::string> subjects;
     query::DiffPosition pos = *start, last = *start;
-    for (; pos.op_index < q->ops.size() && !next; pos = {pos.op_index + 1, 0}) {
-      const DiffOp op = q->ops[pos.op_index];
-      Status s = store_->products().Diff(
-          *from, *to, plan->spec, op, pos.after_row, q->limit - listed + 1,
-          [&](int64_t row, const std::vector<store::Cell>& f, const std::vector<store::Cell>& t) {
-            if (listed == q->limit) {
-              next = last;
-              return Status(Code::kAlreadyExists, "page full");  // stop
-            }
-            if (listed++) items += ',';
-            query::AppendDiffItem(*plan, op, f, t, items);
-            last = {pos.op_index, row};
-            return Status::Ok();
-          });
-      if (!s.ok() && s.code() != Code::kAlreadyExists) return http::FromStatus(s);
+    while (true) {
+      auto more = query::ReadDiff(store_->products(), *from, *to, *plan, *q, pos,
+                                  std::min(kBatch, q->limit - listed + 1),
+                                  [&](query::DiffPosition at, DiffOp op, const std::vector<store::Cell>& f,
+                                      const std::vector<store::Cell>& t) {
+                                    if (listed == q->limit) {
+                                      next = last;
+                                      return Status(Code::kAlreadyExists, "page full");  // stop
+                                    }
+                                    if (listed++) items += ',';
+                                    query::AppendDiffItem(*plan, op, f, t, items);
+                                    query::AddDiffSubjects(*plan, op, f, t, subjects);
+                                    last = at;
+                                    return Status::Ok();
+                                  });
+      if (!more.ok() && more.status().code() != Code::kAlreadyExists) return http::FromStatus(more.status());
+      if (!more.ok() || !*more) break;
     }
+    // The outcome of this page for the audit log: `listed` differences, data subjects `subjects`
+    // (for format=ndjson, a pre-pass with query::ReadDiff collecting AddDiffSubjects).
     std::string body = "{";
     AppendEdition("from", *from, body);
     body += ',';
@@ -157,9 +161,10 @@ void App::AddDiffRoutes() {
     AppendNames("added", plan->columns_added, body);
     body += ',';
     AppendNames("removed", plan->columns_removed, body);
-    body += "},\"summary\":{\"added\":" + std::to_string(counts[0]) +
-            ",\"removed\":" + std::to_string(counts[1]) + ",\"changed\":" + std::to_string(counts[2]) +
-            ",\"unchanged\":" + std::to_string(unchanged) + "},\"items\":[" + items + "],\"next_cursor\":";
+    body +=
+        "},\"summary\":{\"added\":" + std::to_string(counts.added) +
+        ",\"removed\":" + std::to_string(counts.removed) + ",\"changed\":" + std::to_string(counts.changed) +
+        ",\"unchanged\":" + std::to_string(counts.unchanged) + "},\"items\":[" + items + "],\"next_cursor\":";
     if (next) {
       const std::string cursor = query::DiffCursor(*q, from->id, to->id, *next);
       query::AppendJsonString(cursor, body);

@@ -1,71 +1,24 @@
 // Whole-edition downloads: GET /api/v1/products/{id}/editions/{edition}/download.
 //
-// The body streams from the store in batches (http::BodySource), so memory does not
-// grow with the edition. Output is deterministic, so the edition's content hash plus
-// the format identifies the bytes: that is the strong ETag.
+// The body streams from the store in batches (query::DownloadSource), so memory does not grow
+// with the edition, within the caller's QueryScope (App::ReadScope): hidden columns are left out
+// (also from the header), rows outside the scope's row filters are not sent, pseudonymised
+// columns are pseudonyms. Output is deterministic, so the edition's content hash, the format and
+// the scope identify the bytes: that is the strong ETag (ScopedETag).
 #include <string>
 #include <vector>
 
 #include "api/app.h"
 #include "api/json_body.h"
+#include "base/sha256.h"
 #include "http/error_response.h"
 #include "http/etag.h"
+#include "query/download.h"
 #include "query/row_writer.h"
+#include "query/scope_output.h"
 
 namespace kilde::api {
 namespace {
-
-// Rows read per Next(); ~100-200 KB of CSV for typical tables.
-constexpr int64_t kBatchRows = 2000;
-
-// Streams every row of one edition in row order. Runs on the connection's I/O
-// thread; holds no store connection between pieces (each batch is a keyset scan
-// on _row, which the immutable edition makes consistent).
-class EditionSource final : public http::BodySource {
- public:
-  EditionSource(store::ProductStore* store, store::EditionRow edition, std::string format,
-                std::vector<std::string> names, std::vector<products::ColumnType> types)
-      : store_(store), edition_(std::move(edition)), names_(std::move(names)), types_(std::move(types)) {
-    writer_ = query::MakeRowWriter(format, &buf_);
-    for (size_t i = 0; i < names_.size(); ++i) scan_.columns.push_back(static_cast<int>(i));
-    scan_.where = "_row > ?";
-    scan_.params.resize(1);
-    scan_.params[0].kind = store::CellKind::kInt;
-    scan_.limit = kBatchRows;
-  }
-
-  Result<bool> Next(std::string& out) override {
-    if (!begun_) {
-      writer_->Begin(names_);
-      begun_ = true;
-    }
-    scan_.params[0].i = last_row_;
-    int64_t n = 0;
-    KILDE_RETURN_IF_ERROR(
-        store_->Scan(edition_, scan_, [&](int64_t row, const std::vector<store::Cell>& cells) {
-          writer_->Row(cells, types_);
-          last_row_ = row;
-          ++n;
-          return Status::Ok();
-        }));
-    const bool more = n == kBatchRows;
-    if (!more) writer_->End(std::nullopt, std::nullopt);
-    out.swap(buf_);
-    buf_.clear();
-    return more;
-  }
-
- private:
-  store::ProductStore* store_;  // not owned; outlives the response (owned by the App)
-  store::EditionRow edition_;
-  std::vector<std::string> names_;
-  std::vector<products::ColumnType> types_;
-  std::string buf_;
-  std::unique_ptr<query::RowWriter> writer_;  // appends to buf_
-  store::RowScan scan_;
-  int64_t last_row_ = 0;
-  bool begun_ = false;
-};
 
 struct DownloadFormat {
   std::string writer;  // RowWriter format
@@ -77,6 +30,17 @@ std::optional<DownloadFormat> FormatFor(const std::string& name) {
   if (name == "json") return DownloadFormat{"json_array", "json"};
   if (name == "ndjson") return DownloadFormat{"ndjson", "ndjson"};
   return std::nullopt;
+}
+
+// The strong ETag of a download. For the unrestricted scope the bytes are the edition's content
+// (hash = edition.sha256), as before grants. Otherwise they depend on the scope too, and the
+// content hash is not known before the body is streamed, so the tag is a hash of (edition hash,
+// format, scope fingerprint): equal for equal bytes, different whenever the scope differs.
+std::string ScopedETag(const store::EditionRow& edition, const std::string& extension,
+                       const query::QueryScope& scope) {
+  if (query::IsUnrestricted(scope)) return "\"" + edition.sha256 + "." + extension + "\"";
+  return "\"" + Sha256Hex(edition.sha256 + "\n" + extension + "\n" + query::ScopeFingerprint(scope)) + "." +
+         extension + "\"";
 }
 
 }  // namespace
@@ -99,16 +63,22 @@ void App::AddDownloadRoutes() {
       return http::ErrorResponse(400, "bad_request",
                                  "unknown format '" + *chosen + "'; use csv, json or ndjson");
 
-    auto edition = store_->products().Edition(req.PathParam("id"), req.PathParam("edition"));
+    auto product = store_->products().Get(req.PathParam("id"));
+    if (!product.ok()) return http::FromStatus(product.status());
+    auto edition = store_->products().Edition(product->id, req.PathParam("edition"));
     if (!edition.ok()) return http::FromStatus(edition.status());
     auto schema = products_.SchemaAt(edition->product, edition->schema_version);
     if (!schema.ok()) return http::FromStatus(schema.status());
+    auto scope = ReadScope(req, *product, *schema);
+    if (!scope.ok()) return http::FromStatus(scope.status());
 
-    const std::string etag = "\"" + edition->sha256 + "." + format->extension + "\"";
+    const std::string etag = ScopedETag(*edition, format->extension, *scope);
     http::Response r;
     r.headers.emplace_back("ETag", etag);
     r.headers.emplace_back("X-Edition", edition->id);
-    r.headers.emplace_back("X-Content-SHA256", edition->sha256);
+    // X-Content-SHA256 is the SHA-256 of the body: the edition's content hash, which is the
+    // unrestricted download's. A scoped body's hash is not known before it is streamed: no header.
+    if (query::IsUnrestricted(*scope)) r.headers.emplace_back("X-Content-SHA256", edition->sha256);
     // An edition id names immutable bytes; "latest" moves, so it must be revalidated.
     r.headers.emplace_back("Cache-Control", req.PathParam("edition") == "latest"
                                                 ? "private, no-cache"
@@ -118,16 +88,11 @@ void App::AddDownloadRoutes() {
       r.content_type.clear();
       return r;
     }
-    std::vector<std::string> names;
-    std::vector<products::ColumnType> types;
-    for (const auto& c : schema->columns) {
-      names.push_back(c.name);
-      types.push_back(c.type);
-    }
-    auto source = std::make_unique<EditionSource>(&store_->products(), *edition, format->writer,
-                                                  std::move(names), std::move(types));
-    std::string probe;
-    r.content_type = std::string(query::MakeRowWriter(format->writer, &probe)->content_type());
+    // The audit entry of a download is written here, before the body starts: its subjects are
+    // query::DownloadSubjects(store_->products(), *edition, *scope) (a pre-pass over the edition).
+    auto source = std::make_unique<query::DownloadSource>(&store_->products(), *edition, *schema, *scope,
+                                                          format->writer);
+    r.content_type = std::string(source->content_type());
     r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + edition->product + "_" +
                                                       edition->id + "." + format->extension + "\"");
     r.source = std::move(source);

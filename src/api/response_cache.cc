@@ -5,10 +5,11 @@ namespace kilde::api {
 size_t ResponseCache::Size(const Entry& e) {
   size_t n = e.key.size() + e.content_type.size() + e.body.size() + 128;
   for (const auto& [k, v] : e.headers) n += k.size() + v.size() + 32;
+  for (const auto& subject : e.outcome.subjects) n += subject.size() + 32;
   return n;
 }
 
-std::optional<http::Response> ResponseCache::Get(const std::string& key) {
+std::optional<ReadResult> ResponseCache::Get(const std::string& key) {
   if (capacity_ == 0) return std::nullopt;
   std::lock_guard lock(mu_);
   auto it = index_.find(key);
@@ -19,17 +20,18 @@ std::optional<http::Response> ResponseCache::Get(const std::string& key) {
   ++hits_;
   lru_.splice(lru_.begin(), lru_, it->second);
   const Entry& e = *it->second;
-  http::Response r;
-  r.status = e.status;
-  r.content_type = e.content_type;
-  r.headers = e.headers;
-  r.body = e.body;
+  ReadResult r;
+  r.response.status = e.status;
+  r.response.content_type = e.content_type;
+  r.response.headers = e.headers;
+  r.response.body = e.body;
+  r.outcome = e.outcome;
   return r;
 }
 
-void ResponseCache::Put(const std::string& key, const http::Response& r) {
+void ResponseCache::Put(const std::string& key, const http::Response& r, const ReadOutcome& outcome) {
   if (capacity_ == 0 || r.source) return;
-  Entry e{key, r.status, r.content_type, r.headers, r.body, 0};
+  Entry e{key, r.status, r.content_type, r.headers, r.body, outcome, 0};
   e.bytes = Size(e);
   if (e.bytes > capacity_ / 16) return;
   std::lock_guard lock(mu_);

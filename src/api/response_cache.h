@@ -3,8 +3,10 @@
 // An edition never changes, so the response to the same query of the same edition is the same
 // bytes: a hit skips parsing, the store and serialising. Keys must identify the edition beyond its
 // id (EditionKey: store ordinal, id and content hash) and include everything the response depends
-// on (query string, Accept; later the caller's grant). Bounded by bytes, least recently used
-// entries go first. Thread safe (one mutex; hits copy the response out).
+// on (query string, Accept, the caller's QueryScope fingerprint). An entry also carries the
+// ReadOutcome of the read (rows and data subjects), because a hit must be audited like the miss
+// that rendered it. Bounded by bytes, least recently used entries go first. Thread safe (one
+// mutex; hits copy the response out).
 #pragma once
 
 #include <cstddef>
@@ -14,21 +16,36 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "http/message.h"
 #include "store/product_store.h"
 
 namespace kilde::api {
 
+// What a read returned, for the audit log: the number of data rows (rows, groups, differences) and
+// the distinct CLEAR values of the scope's subject column among them (QueryScope::subject_column;
+// never sent to the caller).
+struct ReadOutcome {
+  int64_t rows = 0;
+  std::vector<std::string> subjects;  // ascending, distinct
+};
+
+// A rendered read and its outcome.
+struct ReadResult {
+  http::Response response;
+  ReadOutcome outcome;
+};
+
 class ResponseCache {
  public:
   // `capacity_bytes` 0 disables the cache. Entries larger than capacity/16 are not kept.
   explicit ResponseCache(size_t capacity_bytes) : capacity_(capacity_bytes) {}
 
-  // A copy of the cached response for `key`, if any (and marks it recently used).
-  std::optional<http::Response> Get(const std::string& key);
-  // Stores a copy of `r` (status, content type, headers, body; never a streamed body).
-  void Put(const std::string& key, const http::Response& r);
+  // A copy of the cached response and outcome for `key`, if any (and marks it recently used).
+  std::optional<ReadResult> Get(const std::string& key);
+  // Stores a copy of `r` (status, content type, headers, body; never a streamed body) and `outcome`.
+  void Put(const std::string& key, const http::Response& r, const ReadOutcome& outcome = {});
   // Drops every entry (after an edition or product is deleted).
   void Clear();
 
@@ -43,6 +60,7 @@ class ResponseCache {
     std::string content_type;
     http::Params headers;
     std::string body;
+    ReadOutcome outcome;
     size_t bytes;
   };
   static size_t Size(const Entry& e);

@@ -18,8 +18,8 @@ TEST(ResponseCache, HitsReturnCopiesAndLeastRecentlyUsedGoesFirst) {
   c.Put("a", Body(std::string(1000, 'a')));
   auto hit = c.Get("a");
   ASSERT_TRUE(hit);
-  EXPECT_EQ(hit->body, std::string(1000, 'a'));
-  EXPECT_EQ(hit->headers, (http::Params{{"X-Next-Cursor", "c"}}));
+  EXPECT_EQ(hit->response.body, std::string(1000, 'a'));
+  EXPECT_EQ(hit->response.headers, (http::Params{{"X-Next-Cursor", "c"}}));
   EXPECT_EQ(c.hits(), 1u);
   EXPECT_EQ(c.misses(), 1u);
   for (int i = 0; i < 40; ++i) {
@@ -33,6 +33,15 @@ TEST(ResponseCache, HitsReturnCopiesAndLeastRecentlyUsedGoesFirst) {
   c.Clear();
   EXPECT_FALSE(c.Get("a"));
   EXPECT_EQ(c.bytes(), 0u);
+}
+
+TEST(ResponseCache, AHitCarriesTheOutcomeOfTheRead) {
+  ResponseCache c(1 << 20);
+  c.Put("k", Body("x"), ReadOutcome{2, {"01010112345", "02020212345"}});
+  auto hit = c.Get("k");
+  ASSERT_TRUE(hit);
+  EXPECT_EQ(hit->outcome.rows, 2);
+  EXPECT_EQ(hit->outcome.subjects, (std::vector<std::string>{"01010112345", "02020212345"}));
 }
 
 TEST(ResponseCache, DisabledOversizedAndStreamedAreNotKept) {

@@ -1,5 +1,8 @@
 // Rows of an edition: GET /api/v1/products/{id}/editions/{edition}/rows with
-// PostgREST-style filters, select, order, keyset cursor, count=exact, json/ndjson/csv.
+// PostgREST-style filters, select, order, keyset cursor, count=exact, json/ndjson/csv — within the
+// caller's QueryScope (App::ReadScope).
+#include <set>
+
 #include "api/app.h"
 #include "api/json_body.h"
 #include "http/error_response.h"
@@ -10,39 +13,50 @@ namespace kilde::api {
 
 void App::AddRowRoutes() {
   router_.Add("GET", "/api/v1/products/{id}/editions/{edition}/rows", [this](http::Request& req) {
-    auto edition = store_->products().Edition(req.PathParam("id"), req.PathParam("edition"));
+    auto product = store_->products().Get(req.PathParam("id"));
+    if (!product.ok()) return http::FromStatus(product.status());
+    auto edition = store_->products().Edition(product->id, req.PathParam("edition"));
     if (!edition.ok()) return http::FromStatus(edition.status());
-    return CachedRead(req, *edition, "rows", [&] { return RenderRows(req, *edition); });
+    // Rows are read with the schema their edition was checked against.
+    auto schema = products_.SchemaAt(edition->product, edition->schema_version);
+    if (!schema.ok()) return http::FromStatus(schema.status());
+    auto scope = ReadScope(req, *product, *schema);
+    if (!scope.ok()) return http::FromStatus(scope.status());
+    ReadResult read =
+        CachedRead(req, *edition, "rows", *scope, [&] { return RenderRows(req, *edition, *schema, *scope); });
+    // read.outcome (rows, subjects) is what the audit log records for this response.
+    return std::move(read.response);
   });
 }
 
-http::Response App::RenderRows(const http::Request& req, const store::EditionRow& edition) {
-  // Rows are read with the schema their edition was checked against.
-  auto schema = products_.SchemaAt(edition.product, edition.schema_version);
-  if (!schema.ok()) return http::FromStatus(schema.status());
+ReadResult App::RenderRows(const http::Request& req, const store::EditionRow& edition,
+                           const products::Schema& schema, const query::QueryScope& scope) {
+  auto fail = [](const Status& s) { return ReadResult{http::FromStatus(s), {}}; };
   query::Limits limits;
   limits.max_limit = cfg_.max_rows_per_page;
-  auto q = query::ParseRowQuery(*schema, req.query, limits);
-  if (!q.ok()) return http::FromStatus(q.status());
+  auto q = query::ParseRowQuery(schema, req.query, limits, scope);
+  if (!q.ok()) return fail(q.status());
   auto format = query::ChooseFormat(q->format, req.Header("accept"));
   if (!format)
-    return http::ErrorResponse(406, "not_acceptable",
-                               "cannot produce " + req.Header("accept") +
-                                   "; available: application/json, application/x-ndjson, text/csv");
-  auto scan = query::BuildScan(*schema, *q, edition.id);
-  if (!scan.ok()) return http::FromStatus(scan.status());
+    return {http::ErrorResponse(406, "not_acceptable",
+                                "cannot produce " + req.Header("accept") +
+                                    "; available: application/json, application/x-ndjson, text/csv"),
+            {}};
+  auto scan = query::BuildScan(schema, *q, edition.id);
+  if (!scan.ok()) return fail(scan.status());
 
   std::string body;
   auto writer = query::MakeRowWriter(*format, &body);
   std::vector<std::string> names;
   std::vector<products::ColumnType> types;
   for (size_t col : q->select) {
-    names.push_back(schema->columns[col].name);
-    types.push_back(schema->columns[col].type);
+    names.push_back(schema.columns[col].name);
+    types.push_back(schema.columns[col].type);
   }
   writer->Begin(names);
   int64_t seen = 0, last_row = 0;
-  std::vector<store::Cell> last_order, selected(q->select.size());
+  std::vector<store::Cell> last_order, output;
+  std::set<std::string> subjects;
   bool more = false;
   Status s = store_->products().Scan(edition, *scan, [&](int64_t row, const std::vector<store::Cell>& cells) {
     if (seen == q->limit) {
@@ -50,27 +64,30 @@ http::Response App::RenderRows(const http::Request& req, const store::EditionRow
       return Status(Code::kAlreadyExists, "page full");  // stop scanning
     }
     ++seen;
-    std::copy(cells.begin(), cells.begin() + static_cast<long>(selected.size()), selected.begin());
-    writer->Row(selected, types);
+    query::OutputCells(*q, cells, output);
+    writer->Row(output, types);
+    query::AddSubject(query::SubjectCell(*q, cells), subjects);
     last_row = row;
     last_order = query::OrderValues(*q, cells);
     return Status::Ok();
   });
-  if (!s.ok() && s.code() != Code::kAlreadyExists) return http::FromStatus(s);
+  if (!s.ok() && s.code() != Code::kAlreadyExists) return fail(s);
   std::optional<std::string> next;
   if (more) next = query::NextCursor(*q, edition.id, last_row, last_order);
   std::optional<int64_t> total;
   if (q->count_exact) {
     auto n = store_->products().Count(edition, query::CountScan(*q));
-    if (!n.ok()) return http::FromStatus(n.status());
+    if (!n.ok()) return fail(n.status());
     total = *n;
   }
   writer->End(next, total);
-  http::Response r;
-  r.content_type = std::string(writer->content_type());
-  r.body = std::move(body);
-  for (auto& h : query::PagingHeaders(next, total)) r.headers.push_back(std::move(h));
-  r.headers.emplace_back("X-Edition", edition.id);
+  ReadResult r;
+  r.response.content_type = std::string(writer->content_type());
+  r.response.body = std::move(body);
+  for (auto& h : query::PagingHeaders(next, total)) r.response.headers.push_back(std::move(h));
+  r.response.headers.emplace_back("X-Edition", edition.id);
+  r.outcome.rows = seen;
+  r.outcome.subjects.assign(subjects.begin(), subjects.end());
   return r;
 }
 

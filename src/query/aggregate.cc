@@ -36,12 +36,8 @@ void ParseAggregates(const Schema& schema, const QueryScope& scope, const std::s
     if (fn_name == "count" && item == "*") {
       o = {"count", ColumnType::kInteger, AggregateFn::kCountRows, -1, false};
     } else {
-      auto col = FindVisibleColumn(schema, scope, item);
-      if (!col) {
-        problems.push_back(
-            {fn_name, "unknown_column", Quoted(item) + " is not a column of this data product"});
-        continue;
-      }
+      auto col = FindComparableColumn(schema, scope, item, fn_name, problems);
+      if (!col) continue;
       const products::Column& c = schema.columns[*col];
       const bool numeric = c.type == ColumnType::kInteger || c.type == ColumnType::kDecimal;
       o.name = fn_name + "_" + c.name;
@@ -81,10 +77,9 @@ void ParseAggregates(const Schema& schema, const QueryScope& scope, const std::s
 void ParseGroupBy(const Schema& schema, const QueryScope& scope, std::string_view value,
                   std::vector<AggregateOutput>& out, std::vector<FieldProblem>& problems) {
   for (std::string_view item : SplitCommas(value)) {
-    auto col = FindVisibleColumn(schema, scope, item);
+    auto col = FindComparableColumn(schema, scope, item, "group_by", problems);
     if (!col) {
-      problems.push_back(
-          {"group_by", "unknown_column", Quoted(item) + " is not a column of this data product"});
+      continue;
     } else if (std::any_of(out.begin(), out.end(),
                            [&](const AggregateOutput& o) { return o.column == static_cast<int>(*col); })) {
       problems.push_back({"group_by", "invalid_value", Quoted(item) + " is listed twice"});
@@ -215,6 +210,9 @@ Result<AggregateQuery> ParseAggregateQuery(const Schema& schema, const http::Par
   if (!problems.empty()) return Status::Invalid("invalid aggregate query", std::move(problems));
   CompleteOrder(q);
   q.filters.insert(q.filters.end(), scope.row_filters.begin(), scope.row_filters.end());
+  if (scope.subject_column)
+    for (size_t g = 0; g < q.group_count; ++g)
+      if (q.outputs[g].column == static_cast<int>(*scope.subject_column)) q.subject_output = g;
   return q;
 }
 

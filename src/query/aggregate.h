@@ -28,11 +28,14 @@
 // unknown_operator, invalid_value, required, conflict).
 //
 // Access grants: the QueryScope applies as for rows — columns outside it are unknown wherever they
-// are named, and its row filters are ANDed to the user's. All functions are pure and thread safe.
+// are named, pseudonymised columns cannot be grouped or aggregated (forbidden; so every output
+// value is clear and computed only from rows inside the scope), and its row filters are ANDed to
+// the user's. All functions are pure and thread safe.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +71,9 @@ struct AggregateQuery {
   int64_t limit = 1000;
   int64_t offset = 0;
   std::string format;  // "json" | "ndjson" | "csv" ("" = from Accept)
+  // The group output holding the scope's subject column, when grouped by it: its values are the
+  // subjects of the response. Otherwise an aggregate exposes no individual (no subjects).
+  std::optional<size_t> subject_output;
 };
 
 // Parses the query parameters (see above) within `scope`.

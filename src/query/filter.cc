@@ -171,13 +171,36 @@ std::optional<size_t> FindVisibleColumn(const Schema& schema, const QueryScope& 
   return pos;
 }
 
-void ParseFilterParam(const Schema& schema, const QueryScope& scope, const std::string& name,
-                      std::string_view value, std::vector<Filter>& out, std::vector<FieldProblem>& problems) {
+bool IsPseudonymised(const QueryScope& scope, size_t col) {
+  const auto& p = scope.pseudonymised_columns;
+  return IsVisible(scope, col) && std::find(p.begin(), p.end(), col) != p.end();
+}
+
+std::string PseudonymisedMessage(std::string_view column) {
+  return "column '" + std::string(column) +
+         "' is pseudonymised in your grant: it can be returned but not filtered, sorted or aggregated";
+}
+
+std::optional<size_t> FindComparableColumn(const Schema& schema, const QueryScope& scope,
+                                           std::string_view name, const std::string& field,
+                                           std::vector<FieldProblem>& problems) {
   auto col = FindVisibleColumn(schema, scope, name);
   if (!col) {
-    problems.push_back({name, "unknown_column", "'" + name + "' is not a column of this data product"});
-    return;
+    problems.push_back(
+        {field, "unknown_column", "'" + std::string(name) + "' is not a column of this data product"});
+    return std::nullopt;
   }
+  if (IsPseudonymised(scope, *col)) {
+    problems.push_back({field, "forbidden", PseudonymisedMessage(schema.columns[*col].name)});
+    return std::nullopt;
+  }
+  return col;
+}
+
+void ParseFilterParam(const Schema& schema, const QueryScope& scope, const std::string& name,
+                      std::string_view value, std::vector<Filter>& out, std::vector<FieldProblem>& problems) {
+  auto col = FindComparableColumn(schema, scope, name, name, problems);
+  if (!col) return;
   const products::Column& c = schema.columns[*col];
   auto bad_op = [&](std::string msg) { problems.push_back({name, "unknown_operator", std::move(msg)}); };
   auto bad_value = [&](std::string msg) { problems.push_back({name, "invalid_value", std::move(msg)}); };

@@ -42,22 +42,52 @@ struct Filter {
 
 // What a caller may see (for access grants). Columns outside `allowed_columns` are reported as
 // unknown_column (their existence is not revealed) wherever a query names them (filters, select,
-// order, group_by, aggregates) and are excluded from defaults; `row_filters` are appended to the
-// user's filters. Every query language over editions takes a QueryScope.
+// order, group_by, aggregates, diff key) and are excluded from defaults and from every output;
+// `row_filters` are ANDed to the user's filters for every row read (rows, aggregates, downloads,
+// both editions of a diff). Every query language over editions takes a QueryScope; an empty
+// QueryScope is "everything, in clear".
+//
+// Pseudonymised columns (a subset of the visible ones; a hidden column stays hidden) are written
+// as Pseudonym(pseudonym_key, value) (scope_output.h) in every output, NULL staying NULL. They may
+// be selected (output) but not filtered, sorted, grouped, aggregated or used as a diff key: naming
+// them there is a 400 (problem "forbidden"), because comparisons would reveal clear values.
+// `pseudonym_key` (raw bytes, secret, non-empty when any column is pseudonymised) is per grant, so
+// two consumers' pseudonyms cannot be linked.
+//
+// `subject_column` is the person-identifier column (Schema::PersonIdColumn) whose CLEAR values in
+// the rows of a response are collected for the audit log, whether or not the caller may see it.
+// Those values never go into a response.
 struct QueryScope {
   std::optional<std::vector<size_t>> allowed_columns;  // nullopt = all columns
   std::vector<Filter> row_filters;
+  std::vector<size_t> pseudonymised_columns;
+  std::string pseudonym_key;
+  std::optional<size_t> subject_column;
 };
 
 // Whether column `col` is inside `scope`.
 bool IsVisible(const QueryScope& scope, size_t col);
+// Whether column `col` is visible and pseudonymised in `scope`.
+bool IsPseudonymised(const QueryScope& scope, size_t col);
 
 // The position of the visible column named `name` (case-insensitive), if any.
 std::optional<size_t> FindVisibleColumn(const products::Schema& schema, const QueryScope& scope,
                                         std::string_view name);
 
+// The position of the column named `name` for use in a condition, order, group or aggregate: a
+// visible column that is not pseudonymised. Otherwise appends one FieldProblem (field `field`):
+// unknown_column (not visible; the message does not reveal whether it exists) or forbidden
+// (pseudonymised) and returns nullopt.
+std::optional<size_t> FindComparableColumn(const products::Schema& schema, const QueryScope& scope,
+                                           std::string_view name, const std::string& field,
+                                           std::vector<FieldProblem>& problems);
+
+// The message for a pseudonymised column named where only clear columns may be.
+std::string PseudonymisedMessage(std::string_view column);
+
 // Parses the filter parameter `name=value` (name: a column). Appends the Filter to `out`, or one
-// FieldProblem (field = name; unknown_column, unknown_operator or invalid_value) to `problems`.
+// FieldProblem (field = name; unknown_column, forbidden, unknown_operator or invalid_value) to
+// `problems`. The column must be comparable in `scope` (FindComparableColumn).
 void ParseFilterParam(const products::Schema& schema, const QueryScope& scope, const std::string& name,
                       std::string_view value, std::vector<Filter>& out, std::vector<FieldProblem>& problems);
 

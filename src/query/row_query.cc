@@ -44,6 +44,8 @@ void ParseOrder(const Schema& schema, const QueryScope& scope, std::string_view 
       problems.push_back(
           {"order", "unknown_column",
            "'" + std::string(item) + "' is not a column (expected column, column.asc or column.desc)"});
+    } else if (IsPseudonymised(scope, *col)) {
+      problems.push_back({"order", "forbidden", PseudonymisedMessage(schema.columns[*col].name)});
     } else if (std::any_of(q.order.begin(), q.order.end(),
                            [&](const OrderBy& o) { return o.column == *col; })) {
       problems.push_back({"order", "invalid_value", "'" + std::string(item) + "' orders by a column twice"});
@@ -110,6 +112,8 @@ Result<RowQuery> ParseRowQuery(const Schema& schema, const http::Params& params,
   }
   if (!problems.empty()) return Status::Invalid("invalid row query", std::move(problems));
   q.filters.insert(q.filters.end(), scope.row_filters.begin(), scope.row_filters.end());
+  q.mask = OutputMask(schema, scope, q.select);
+  q.subject = scope.subject_column;
   return q;
 }
 

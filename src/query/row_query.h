@@ -12,8 +12,12 @@
 //   count=exact           also report the number of matching rows
 //   format=json|ndjson|csv (default: from the Accept header, see row_writer.h)
 //
-// Access grants (later): RowQuery::filters is a plain list, so grant row filters are appended
-// (ANDed); QueryScope restricts the visible columns. All functions are pure and thread safe.
+// Access grants: the QueryScope (filter.h) applies completely: hidden columns are unknown wherever
+// they are named and are not selected by default; pseudonymised columns may be selected but not
+// filtered or ordered (so cursors only ever hold clear values of comparable columns); the scope's
+// row filters are ANDed to the user's (also under a cursor, which can only move the page start).
+// Output cells must go through OutputCells (pseudonyms); SubjectCell gives the clear subject value
+// of a scanned row for the audit log. All functions are pure and thread safe.
 #pragma once
 
 #include <cstddef>
@@ -26,6 +30,7 @@
 #include "http/message.h"
 #include "products/schema.h"
 #include "query/filter.h"
+#include "query/scope_output.h"
 #include "store/product_store.h"
 
 namespace kilde::query {
@@ -42,7 +47,9 @@ struct RowQuery {
   int64_t limit = 100;
   std::optional<std::string> cursor;  // raw opaque cursor
   bool count_exact = false;
-  std::string format;  // "json" | "ndjson" | "csv" ("" = from Accept)
+  std::string format;             // "json" | "ndjson" | "csv" ("" = from Accept)
+  OutputMask mask;                // pseudonymises the selected cells (see OutputCells)
+  std::optional<size_t> subject;  // the scope's subject column: scanned after the order columns
 };
 
 struct Limits {
@@ -63,7 +70,8 @@ Result<std::vector<Filter>> ParseFilters(const products::Schema& schema, const h
 
 // The scan for one page: WHERE (filters AND the keyset condition of q.cursor) with `?` placeholders
 // only, ORDER BY the order columns then _row, LIMIT q.limit + 1 (one more row tells that there is a
-// next page). scan.columns is q.select followed by the order columns (OrderValues extracts them).
+// next page). scan.columns is q.select, then the order columns (OrderValues extracts them), then
+// q.subject when set (SubjectCell).
 // `edition_id` is the resolved id (never "latest"). kInvalidArgument (field "cursor") if the cursor
 // is malformed or was made for another edition or order.
 Result<store::RowScan> BuildScan(const products::Schema& schema, const RowQuery& q,
@@ -74,6 +82,11 @@ store::RowScan CountScan(const RowQuery& q);
 
 // The order-column values of a row scanned with BuildScan's scan (cells as passed to RowFn).
 std::vector<store::Cell> OrderValues(const RowQuery& q, const std::vector<store::Cell>& scanned);
+// The output cells of such a row: the selected columns, pseudonymised as the scope says. Written
+// into `out` (resized), so a caller can reuse one vector.
+void OutputCells(const RowQuery& q, const std::vector<store::Cell>& scanned, std::vector<store::Cell>& out);
+// The clear subject cell of such a row (NULL when q.subject is not set).
+store::Cell SubjectCell(const RowQuery& q, const std::vector<store::Cell>& scanned);
 
 // The cursor for the page after the row with ordinal `last_row` whose order-column values are
 // `last_order_values` (one per q.order entry). Base64url; bound to `edition_id` and q.order.

@@ -117,6 +117,7 @@ Result<store::RowScan> BuildScan(const products::Schema& schema, const RowQuery&
   scan.order += "_row ASC";
   for (size_t c : q.select) scan.columns.push_back(static_cast<int>(c));
   for (const OrderBy& o : q.order) scan.columns.push_back(static_cast<int>(o.column));
+  if (q.subject) scan.columns.push_back(static_cast<int>(*q.subject));
   scan.limit = q.limit + 1;
   return scan;
 }
@@ -128,8 +129,21 @@ store::RowScan CountScan(const RowQuery& q) {
 }
 
 std::vector<Cell> OrderValues(const RowQuery& q, const std::vector<Cell>& scanned) {
-  assert(scanned.size() == q.select.size() + q.order.size());
-  return std::vector<Cell>(scanned.begin() + static_cast<std::ptrdiff_t>(q.select.size()), scanned.end());
+  assert(scanned.size() == q.select.size() + q.order.size() + (q.subject ? 1 : 0));
+  const auto first = scanned.begin() + static_cast<std::ptrdiff_t>(q.select.size());
+  return std::vector<Cell>(first, first + static_cast<std::ptrdiff_t>(q.order.size()));
+}
+
+void OutputCells(const RowQuery& q, const std::vector<Cell>& scanned, std::vector<Cell>& out) {
+  assert(scanned.size() >= q.select.size());
+  out.assign(scanned.begin(), scanned.begin() + static_cast<std::ptrdiff_t>(q.select.size()));
+  q.mask.Apply(out);
+}
+
+Cell SubjectCell(const RowQuery& q, const std::vector<Cell>& scanned) {
+  if (!q.subject) return Cell{};
+  assert(scanned.size() == q.select.size() + q.order.size() + 1);
+  return scanned.back();
 }
 
 std::string NextCursor(const RowQuery& q, const std::string& edition_id, int64_t last_row,

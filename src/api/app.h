@@ -11,6 +11,8 @@
 #include <string_view>
 
 #include "api/response_cache.h"
+#include "audit/log.h"
+#include "audit/recorder.h"
 #include "auth/dev_issuer.h"
 #include "auth/verifier.h"
 #include "catalog/service.h"
@@ -42,6 +44,13 @@ class App {
   const config::Config& config() const { return cfg_; }
   // The routes, for introspection (the OpenAPI test checks the document against them).
   const http::Router& router() const { return router_; }
+  // Opens the audit log in the data dir (its Ed25519 signing key and the key that hashes data
+  // subjects, both created on first use) and starts its group-commit writer. Until this succeeds,
+  // every read that must be audited is refused with 503: nothing is served unlogged.
+  Status OpenAudit();
+  // The keyed hash under which a data subject (fødselsnummer / D-number) is stored in the audit log
+  // and looked up for innsyn; never the number itself. Requires OpenAudit.
+  std::string SubjectHash(std::string_view person_id) const;
   // Records the port actually bound (for --listen HOST:0) so that links and RDF
   // IRIs use it. Call before serving.
   void SetBoundPort(int port) { cfg_.listen_port = port; }
@@ -102,6 +111,11 @@ class App {
   http::Metrics metrics_;
   http::Router router_;
   ResponseCache cache_;
+  // The audit log (audit_log.cc); null until OpenAudit. recorder_ is declared after audit_log_ so
+  // that it is destroyed first (it drains its queue into the log).
+  std::unique_ptr<audit::Log> audit_log_;
+  std::unique_ptr<audit::Recorder> recorder_;
+  std::string subject_key_;  // raw bytes; see SubjectHash
 };
 
 }  // namespace kilde::api

@@ -85,6 +85,7 @@ int Serve(const ServeFlags& f) {
   auto verifier = MakeVerifier(*cfg, &dev);
   if (!verifier.ok()) return Fail(verifier.status());
   api::App app(*cfg, std::move(*store), std::move(*verifier), std::move(dev));
+  if (Status s = app.OpenAudit(); !s.ok()) return Fail(s);
   if (cfg->demo) {
     Status s = LoadDemo(app);
     if (!s.ok()) return Fail(s);

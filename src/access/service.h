@@ -105,7 +105,7 @@ class AccessService {
                                   const nlohmann::json& body, const Caller& by);
 
   // The grants in force for `orgnr` (and its client `client_id`) on `product` at `now` (the clock
-  // when empty), with their pseudonym keys: the input of query enforcement (see ViewOf in terms.h).
+  // when empty), with their pseudonym keys: the input of query enforcement (see EnforcementTerms in terms.h).
   Result<std::vector<store::GrantRow>> ActiveGrantsFor(const std::string& product, const std::string& orgnr,
                                                        const std::string& client_id,
                                                        const std::string& now = "");

@@ -13,6 +13,7 @@
 #include <set>
 #include <string_view>
 
+#include "access/service.h"
 #include "api/response_cache.h"
 #include "audit/log.h"
 #include "audit/recorder.h"
@@ -136,6 +137,22 @@ class App {
   http::Metrics metrics_;
   http::Router router_;
   ResponseCache cache_;
+
+  // --- grants and access requests of data products (grant_routes.cc, access_request_routes.cc) ---
+  void AddGrantRoutes();
+  void AddAccessRequestRoutes();
+  // How the caller of `req` stands to data product `product`. kUnauthenticated without a token,
+  // kNotFound for an unknown product. `owner`: kilde:admin, or the organisation whose number is
+  // that of the publisher of the product's dataset, with kilde:owner. `reader`: kilde:read (admin
+  // implies it) and an organisation (consumer) on the token. The *_denied statuses say why not
+  // (kPermissionDenied; OK when the role is held).
+  struct ProductRole {
+    bool owner = false, reader = false;
+    Status owner_denied, reader_denied;
+    access::Caller caller;  // who to record
+  };
+  Result<ProductRole> ProductRoleOf(const http::Request& req, const std::string& product);
+  access::AccessService access_;  // after store_ (it keeps the pointer)
   // The audit log (audit_log.cc); null until OpenAudit. recorder_ is declared after audit_log_ so
   // that it is destroyed first (it drains its queue into the log).
   std::unique_ptr<audit::Log> audit_log_;

@@ -24,18 +24,18 @@ bench_tmpdir work access
 enc_value=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$VALUE")
 query="editions/latest/rows?bydel=eq.$enc_value&limit=100"
 
-log "loading $ROWS rows twice: $PRODUCT (public) and ${PRODUCT}_np (non_public)"
+log "loading $ROWS rows twice: $PRODUCT (public) and ${PRODUCT}-np (non_public)"
 data=$work/kilde
 kilde_prepare_data_dir "$KILDE" "$data" "$CSV"
-"$KILDE" product create --data-dir "$data" --log-level warn --id "${PRODUCT}_np" --dataset "$DATASET" \
+"$KILDE" product create --data-dir "$data" --log-level warn --id "${PRODUCT}-np" --dataset "$DATASET" \
   --schema "$BENCH_DIR/schema.json" --access-level non_public >/dev/null
-"$KILDE" ingest --data-dir "$data" --log-level warn "${PRODUCT}_np" "$CSV" >/dev/null
+"$KILDE" ingest --data-dir "$data" --log-level warn "${PRODUCT}-np" "$CSV" >/dev/null
 kilde_start "$KILDE" "$data"
 
 # A consumer organisation (in the catalog, but not the dataset's publisher) and its grant: every
 # column but `name`, only the rows of three bydeler, for a purpose on a legal basis.
 CONSUMER=974778742
-grant=$(curl -sf -X POST "$KILDE_URL/api/v1/products/${PRODUCT}_np/grants" -H "Authorization: Bearer $KILDE_TOKEN" \
+grant=$(curl -sf -X POST "$KILDE_URL/api/v1/products/${PRODUCT}-np/grants" -H "Authorization: Bearer $KILDE_TOKEN" \
   -H 'Content-Type: application/json' --data-binary @- <<EOF
 {"grantee_orgnr": "$CONSUMER", "purpose": "Benchmark: statistikk over bydeler",
  "legal_basis": {"law": "Statistikkloven", "paragraph": "§ 10", "url": "https://lovdata.no/lov/2019-06-21-32/§10"},
@@ -47,7 +47,7 @@ grant_id=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])' <<<"
 token=$("$KILDE" token issue --data-dir "$data" --consumer "0192:$CONSUMER" --scope kilde:read --ttl 1d)
 
 public_url="$KILDE_URL/api/v1/products/$PRODUCT/$query"
-granted_url="$KILDE_URL/api/v1/products/${PRODUCT}_np/$query"
+granted_url="$KILDE_URL/api/v1/products/${PRODUCT}-np/$query"
 # The same rows, less the column the grant leaves out; and no token, no data.
 p_rows=$(curl -sf "$public_url" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["items"]))')
 g_body=$(curl -sf -H "Authorization: Bearer $token" "$granted_url")

@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 
 #include "access/service.h"
 #include "api/response_cache.h"
@@ -158,6 +159,17 @@ class App {
   std::unique_ptr<audit::Log> audit_log_;
   std::unique_ptr<audit::Recorder> recorder_;
   std::string subject_key_;  // raw bytes; see SubjectHash
+  // Tokens already verified (authn.cc): exact token text → principal, valid until `until` (Unix
+  // seconds: the token's exp, at most kTokenCacheSeconds ahead). A key removed from an issuer's set
+  // stops new tokens at once; tokens verified before stay accepted until they leave the cache.
+  static constexpr int64_t kTokenCacheSeconds = 300;
+  static constexpr size_t kTokenCacheEntries = 10000;
+  struct CachedToken {
+    std::shared_ptr<const auth::Principal> principal;
+    int64_t until = 0;
+  };
+  std::mutex token_cache_mu_;
+  std::unordered_map<std::string, CachedToken> token_cache_;
   // Short-lived caches of catalog facts the read path needs (read_access.cc), guarded by the mutex.
   std::mutex owner_cache_mu_;
   std::map<std::string, std::pair<std::string, std::chrono::steady_clock::time_point>> owner_cache_;

@@ -1,5 +1,6 @@
 // Authentication: the bearer token of a request becomes its principal (or a 401), and the dev
 // issuer's key set is published when the server runs with --dev.
+#include <algorithm>
 #include <chrono>
 
 #include "api/app.h"
@@ -42,12 +43,30 @@ std::optional<http::Response> App::Authenticate(http::Request& req) {
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
   if (!verifier_) return InvalidToken("this server trusts no token issuer");
-  Result<auth::Principal> p = verifier_->Verify(token, NowUnix());
+  const int64_t now = NowUnix();
+  // A token verified before is not verified again (an ES256/RS256 signature check costs more than a
+  // whole cached read): kept until its exp, at most kTokenCacheSeconds, looked up by its exact text.
+  const std::string key(token);
+  {
+    std::lock_guard lock(token_cache_mu_);
+    auto it = token_cache_.find(key);
+    if (it != token_cache_.end()) {
+      if (now < it->second.until) {
+        req.principal = it->second.principal;
+        return std::nullopt;
+      }
+      token_cache_.erase(it);
+    }
+  }
+  Result<auth::Principal> p = verifier_->Verify(token, now);
   if (!p.ok()) {
     log::Info("token rejected", {{"reason", p.status().message()}});
     return InvalidToken(p.status().message());
   }
   req.principal = std::make_shared<const auth::Principal>(std::move(*p));
+  std::lock_guard lock(token_cache_mu_);
+  if (token_cache_.size() >= kTokenCacheEntries) token_cache_.clear();
+  token_cache_[key] = {req.principal, std::min(req.principal->expires_at, now + kTokenCacheSeconds)};
   return std::nullopt;
 }
 

@@ -134,7 +134,7 @@ kilde_create_product_http() {
   schema=$(cat "$BENCH_DIR/schema.json")
   curl -sf -X POST "$KILDE_URL/api/v1/products" -H 'Content-Type: application/json' \
     -H "Authorization: Bearer $KILDE_TOKEN" \
-    --data-binary "{\"id\":\"$PRODUCT\",\"dataset\":\"$DATASET\",\"schema\":$schema}" >/dev/null ||
+    --data-binary "{\"id\":\"$PRODUCT\",\"dataset\":\"$DATASET\",\"access_level\":\"public\",\"schema\":$schema}" >/dev/null ||
     die "could not create product $PRODUCT"
 }
 
@@ -143,7 +143,7 @@ kilde_prepare_data_dir() {
   local kilde=$1 data=$2 csv=$3
   "$kilde" catalog import --data-dir "$data" --log-level warn "$REPO_DIR/demo/catalog.json" >/dev/null
   "$kilde" product create --data-dir "$data" --log-level warn --id "$PRODUCT" --dataset "$DATASET" \
-    --schema "$BENCH_DIR/schema.json" >/dev/null
+    --schema "$BENCH_DIR/schema.json" --access-level "${ACCESS_LEVEL:-public}" >/dev/null
   "$kilde" ingest --data-dir "$data" --log-level warn "$PRODUCT" "$csv" >"$data.ingest.json"
 }
 

@@ -71,11 +71,12 @@ Terms ReadNewTerms(const json& body, const products::Schema& schema, const std::
                    std::vector<FieldProblem>& problems) {
   Terms t;
   t.valid_from = now;
+  const size_t before = problems.size();  // problems of other members do not stop the schema check
   for (std::string_view key : kTermFields) {
     const std::string k(key);
     if (body.contains(k) && !(k == "valid_from" && body[k].is_null())) ReadTerm(k, body[k], t, problems);
   }
-  if (problems.empty()) CheckTerms(schema, now, t, problems);
+  if (problems.size() == before) CheckTerms(schema, now, t, problems);
   return t;
 }
 

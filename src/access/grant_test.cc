@@ -104,6 +104,20 @@ TEST(ParseGrant, ColumnsMustExistOnceAndPersonalColumnsNeedAMode) {
   EXPECT_TRUE(Parse(Body({{"columns", json::array({"diagnose"})}, {"personal_data", "clear"}})).ok());
 }
 
+TEST(ParseGrant, EveryProblemAtOnceAlsoAgainstTheSchema) {
+  // Problems of other members (and unknown members) do not hide those of the terms.
+  Status s =
+      Parse(Body({{"purpose", nullptr}, {"extra", 1}, {"columns", {"nope"}}, {"row_filter", "x=eq.1"}}));
+  EXPECT_TRUE(HasProblem(s, "purpose", "required")) << Problems(s);
+  EXPECT_TRUE(HasProblem(s, "extra", "unknown_field"));
+  EXPECT_TRUE(HasProblem(s, "columns[0]", "not_found"));
+  EXPECT_TRUE(HasProblem(s, "row_filter", "unknown_column"));
+  // A term that does not parse is reported alone: the schema checks need well-formed terms.
+  Status t = Parse(Body({{"columns", "bydel"}, {"row_filter", "x=eq.1"}}));
+  EXPECT_TRUE(HasProblem(t, "columns", "wrong_type")) << Problems(t);
+  EXPECT_FALSE(HasProblem(t, "row_filter", "unknown_column"));
+}
+
 TEST(ParseGrant, RowFilterIsParsedAgainstTheSchema) {
   EXPECT_TRUE(
       Parse(Body({{"row_filter", "bydel=in.(Frogner,Sagene)&year=gte.2020&antall=not.is.null"}})).ok());

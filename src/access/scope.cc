@@ -7,6 +7,16 @@
 namespace kilde::access {
 namespace {
 
+// A scope that allows every column says so with nullopt, so that it fingerprints (and caches, and
+// ETags) like the unrestricted scope it is equal to.
+void AllColumnsAsUnrestricted(const products::Schema& schema, query::QueryScope& scope) {
+  if (scope.allowed_columns && scope.allowed_columns->size() == schema.columns.size())
+    scope.allowed_columns.reset();
+}
+
+}  // namespace
+namespace {
+
 using products::PersonalData;
 using Mode = GrantTerms::PersonalMode;
 
@@ -63,6 +73,7 @@ Result<query::QueryScope> ScopeFromGrant(const products::Schema& schema, const G
   if (!scope.pseudonymised_columns.empty()) scope.pseudonym_key = terms.pseudonym_key;
   KILDE_ASSIGN_OR_RETURN(scope.row_filters, RowFilters(schema, terms.row_filter));
   scope.subject_column = schema.PersonIdColumn();
+  AllColumnsAsUnrestricted(schema, scope);
   return scope;
 }
 
@@ -72,6 +83,7 @@ query::QueryScope PublicScope(const products::Schema& schema) {
   for (size_t c = 0; c < schema.columns.size(); ++c)
     if (schema.columns[c].personal_data == PersonalData::kNone) scope.allowed_columns->push_back(c);
   scope.subject_column = schema.PersonIdColumn();
+  AllColumnsAsUnrestricted(schema, scope);
   return scope;
 }
 

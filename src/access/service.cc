@@ -109,20 +109,23 @@ Result<json> AccessService::GetGrant(const std::string& product, const std::stri
 }
 
 Result<Page> AccessService::ListGrants(const std::string& product, bool include_revoked,
-                                       const std::string& cursor, int limit) {
+                                       const std::string& cursor, int limit,
+                                       const std::optional<std::string>& grantee_orgnr) {
   KILDE_ASSIGN_OR_RETURN(std::string after, AfterId(cursor));
   KILDE_RETURN_IF_ERROR(store_->products().Get(product).status());
   KILDE_ASSIGN_OR_RETURN(
-      auto rows, store_->access().ListGrants({product, std::nullopt, include_revoked, after, limit + 1}));
+      auto rows, store_->access().ListGrants({product, grantee_orgnr, include_revoked, after, limit + 1}));
   const std::string now = clock_();
   return MakePage(rows, limit, [&](const store::GrantRow& g) { return GrantJson(g, now); });
 }
 
 Result<Page> AccessService::ListGrantsOf(const std::string& grantee_orgnr, bool include_revoked,
-                                         const std::string& cursor, int limit) {
+                                         const std::string& cursor, int limit,
+                                         const std::optional<std::string>& product) {
   KILDE_ASSIGN_OR_RETURN(std::string after, AfterId(cursor));
-  KILDE_ASSIGN_OR_RETURN(auto rows, store_->access().ListGrants(
-                                        {std::nullopt, grantee_orgnr, include_revoked, after, limit + 1}));
+  if (product) KILDE_RETURN_IF_ERROR(store_->products().Get(*product).status());
+  KILDE_ASSIGN_OR_RETURN(
+      auto rows, store_->access().ListGrants({product, grantee_orgnr, include_revoked, after, limit + 1}));
   const std::string now = clock_();
   return MakePage(rows, limit, [&](const store::GrantRow& g) { return GrantJson(g, now); });
 }

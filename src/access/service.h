@@ -66,11 +66,13 @@ class AccessService {
                                      const Caller& by);
   // kNotFound unless grant `id` exists and belongs to `product`.
   Result<nlohmann::json> GetGrant(const std::string& product, const std::string& id);
+  // With `grantee_orgnr`, only that organisation's grants (a grantee's view of one product).
   Result<Page> ListGrants(const std::string& product, bool include_revoked, const std::string& cursor,
-                          int limit);
-  // The grants held by organisation `grantee_orgnr` on any product (for the consumer's own view).
+                          int limit, const std::optional<std::string>& grantee_orgnr = std::nullopt);
+  // The grants held by organisation `grantee_orgnr` on any product (for the consumer's own view);
+  // with `product`, on that product only (kNotFound if it does not exist).
   Result<Page> ListGrantsOf(const std::string& grantee_orgnr, bool include_revoked, const std::string& cursor,
-                            int limit);
+                            int limit, const std::optional<std::string>& product = std::nullopt);
   // A merge patch of the terms that may only narrow them (see terms.h ParseNarrowing; other members
   // of GrantJson may be repeated unchanged). kFailedPrecondition if revoked or `if_match` is not
   // the version.
@@ -105,7 +107,7 @@ class AccessService {
                                   const nlohmann::json& body, const Caller& by);
 
   // The grants in force for `orgnr` (and its client `client_id`) on `product` at `now` (the clock
-  // when empty), with their pseudonym keys: the input of query enforcement (see ViewOf in terms.h).
+  // when empty), with their pseudonym keys: the input of query enforcement (see EnforcementTerms in terms.h).
   Result<std::vector<store::GrantRow>> ActiveGrantsFor(const std::string& product, const std::string& orgnr,
                                                        const std::string& client_id,
                                                        const std::string& now = "");

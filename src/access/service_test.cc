@@ -244,5 +244,18 @@ TEST_F(AccessServiceTest, ListsPageWithCursors) {
   EXPECT_EQ(svc_->ListGrants("p", true, "garbage!", 2).status().code(), Code::kInvalidArgument);
 }
 
+TEST_F(AccessServiceTest, GrantListsFilterByGranteeAndProduct) {
+  ASSERT_TRUE(svc_->CreateGrant("p", GrantBody(), owner_).ok());
+  ASSERT_TRUE(svc_->CreateGrant("p", GrantBody({{"grantee_orgnr", testing::kThird}}), owner_).ok());
+  EXPECT_EQ(svc_->ListGrants("p", true, "", 10)->items.size(), 2u);
+  auto own = svc_->ListGrants("p", true, "", 10, kConsumer);
+  ASSERT_TRUE(own.ok());
+  ASSERT_EQ(own->items.size(), 1u);
+  EXPECT_EQ(own->items[0]["grantee_orgnr"], kConsumer);
+  EXPECT_EQ(svc_->ListGrantsOf(testing::kThird, true, "", 10, std::string("p"))->items.size(), 1u);
+  EXPECT_EQ(svc_->ListGrantsOf(testing::kThird, true, "", 10, std::string("nope")).status().code(),
+            Code::kNotFound);
+}
+
 }  // namespace
 }  // namespace kilde::access

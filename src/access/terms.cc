@@ -279,31 +279,23 @@ std::optional<std::vector<std::pair<std::string, std::string>>> SplitRowFilter(s
   return std::vector<std::pair<std::string, std::string>>(params->begin(), params->end());
 }
 
-Result<GrantView> ViewOf(const store::GrantRow& g, const products::Schema& schema) {
-  const PersonalDataMode mode = PersonalDataModeFromName(g.personal_data).value_or(PersonalDataMode::kHidden);
-  std::set<std::string> listed;
-  if (g.columns)
-    for (const auto& c : *g.columns) listed.insert(FoldColumnName(c));
-  GrantView v;
-  std::vector<size_t> allowed;
-  for (size_t i = 0; i < schema.columns.size(); ++i) {
-    const products::Column& col = schema.columns[i];
-    if (g.columns && !listed.count(FoldColumnName(col.name))) continue;
-    if (col.personal_data != products::PersonalData::kNone) {
-      if (mode == PersonalDataMode::kHidden) continue;
-      if (col.personal_data == products::PersonalData::kSpecialCategory && !g.columns) continue;
-      if (mode == PersonalDataMode::kPseudonymised) v.pseudonymised.push_back(i);
-    }
-    allowed.push_back(i);
+GrantTerms EnforcementTerms(const store::GrantRow& g) {
+  GrantTerms t;
+  t.columns = g.columns;
+  t.row_filter = g.row_filter;
+  switch (PersonalDataModeFromName(g.personal_data).value_or(PersonalDataMode::kHidden)) {
+    case PersonalDataMode::kHidden:
+      t.mode = GrantTerms::PersonalMode::kHidden;
+      break;
+    case PersonalDataMode::kPseudonymised:
+      t.mode = GrantTerms::PersonalMode::kPseudonymised;
+      break;
+    case PersonalDataMode::kClear:
+      t.mode = GrantTerms::PersonalMode::kClear;
+      break;
   }
-  v.scope.allowed_columns = std::move(allowed);
-  std::vector<FieldProblem> problems;
-  ParseRowFilter(schema, g.row_filter, v.scope.row_filters, problems);
-  if (!problems.empty())
-    return Status(Code::kFailedPrecondition, "the row filter of access grant '" + g.id +
-                                                 "' does not apply to this schema (" + problems[0].message +
-                                                 ")");
-  return v;
+  t.pseudonym_key = g.pseudonym_key;  // the hex text is the key: secret, random and per grant
+  return t;
 }
 
 }  // namespace kilde::access

@@ -4,6 +4,8 @@
 // and thread safe.
 #pragma once
 
+#include "access/scope.h"
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -80,19 +82,8 @@ Result<Terms> ParseNarrowing(const Terms& current, const nlohmann::json& patch, 
 // nullopt on a bad escape.
 std::optional<std::vector<std::pair<std::string, std::string>>> SplitRowFilter(std::string_view row_filter);
 
-// What a grant lets its holder see of a product with `schema` (the product's current one, or the
-// schema an edition was written with).
-struct GrantView {
-  // allowed_columns: the grant's columns that still exist, without personal-data columns in hidden
-  // mode, and without special-category columns unless the grant lists them by name (never "all
-  // columns") with pseudonymised or clear. row_filters: the grant's row filter.
-  query::QueryScope scope;
-  // The visible columns whose values must be pseudonymised (personal-data columns in mode
-  // pseudonymised), ascending.
-  std::vector<size_t> pseudonymised;
-};
-// kFailedPrecondition if the grant's row filter no longer applies to `schema` (fail closed: a
-// filter that cannot be applied must not widen the grant to all rows).
-Result<GrantView> ViewOf(const store::GrantRow& g, const products::Schema& schema);
+// The enforcement terms of a stored grant (access/scope.h): turn them into a QueryScope with
+// ScopeFromGrant(schema, EnforcementTerms(g)), which fails closed when the row filter no longer applies.
+GrantTerms EnforcementTerms(const store::GrantRow& g);
 
 }  // namespace kilde::access

@@ -104,32 +104,38 @@ store::GrantRow GrantWith(std::optional<std::vector<std::string>> columns, const
 }
 
 // Column positions of TestSchema: bydel 0, year 1, antall 2, fnr 3 (personal), diagnose 4 (special).
-TEST(ViewOf, HiddenModeLeavesOutPersonalData) {
-  auto v = ViewOf(GrantWith(std::nullopt, "hidden"), testing::TestSchema());
-  ASSERT_TRUE(v.ok());
-  EXPECT_EQ(v->scope.allowed_columns, (std::vector<size_t>{0, 1, 2}));
-  EXPECT_TRUE(v->pseudonymised.empty());
-  EXPECT_TRUE(v->scope.row_filters.empty());
+Result<query::QueryScope> ScopeOf(const store::GrantRow& g) {
+  store::GrantRow with_key = g;
+  with_key.pseudonym_key = std::string(64, 'a');
+  return ScopeFromGrant(testing::TestSchema(), EnforcementTerms(with_key));
 }
 
-TEST(ViewOf, SpecialCategoryOnlyWhenNamedExplicitly) {
-  auto all = ViewOf(GrantWith(std::nullopt, "clear"), testing::TestSchema());
-  EXPECT_EQ(all->scope.allowed_columns, (std::vector<size_t>{0, 1, 2, 3})) << "never by default";
-  auto named = ViewOf(GrantWith(std::vector<std::string>{"diagnose", "bydel"}, "pseudonymised"),
-                      testing::TestSchema());
-  EXPECT_EQ(named->scope.allowed_columns, (std::vector<size_t>{0, 4}));
-  EXPECT_EQ(named->pseudonymised, (std::vector<size_t>{4}));
-  auto pseudo = ViewOf(GrantWith(std::nullopt, "pseudonymised"), testing::TestSchema());
-  EXPECT_EQ(pseudo->pseudonymised, (std::vector<size_t>{3}));
+TEST(EnforcementTerms, HiddenModeLeavesOutPersonalData) {
+  auto v = ScopeOf(GrantWith(std::nullopt, "hidden"));
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->allowed_columns, (std::vector<size_t>{0, 1, 2}));
+  EXPECT_TRUE(v->pseudonymised_columns.empty());
+  EXPECT_TRUE(v->row_filters.empty());
 }
 
-TEST(ViewOf, RowFilterBecomesScopeFiltersAndFailsClosed) {
-  auto v = ViewOf(GrantWith(std::nullopt, "hidden", "bydel=eq.Frogner&year=gte.2020"), testing::TestSchema());
+TEST(EnforcementTerms, SpecialCategoryOnlyWhenNamedExplicitly) {
+  auto all = ScopeOf(GrantWith(std::nullopt, "clear"));
+  EXPECT_EQ(all->allowed_columns, (std::vector<size_t>{0, 1, 2, 3})) << "never by default";
+  auto named = ScopeOf(GrantWith(std::vector<std::string>{"diagnose", "bydel"}, "pseudonymised"));
+  EXPECT_EQ(named->allowed_columns, (std::vector<size_t>{0, 4}));
+  EXPECT_EQ(named->pseudonymised_columns, (std::vector<size_t>{4}));
+  auto pseudo = ScopeOf(GrantWith(std::nullopt, "pseudonymised"));
+  EXPECT_EQ(pseudo->pseudonymised_columns, (std::vector<size_t>{3}));
+  EXPECT_EQ(pseudo->pseudonym_key, std::string(64, 'a'));
+}
+
+TEST(EnforcementTerms, RowFilterBecomesScopeFiltersAndFailsClosed) {
+  auto v = ScopeOf(GrantWith(std::nullopt, "hidden", "bydel=eq.Frogner&year=gte.2020"));
   ASSERT_TRUE(v.ok());
-  ASSERT_EQ(v->scope.row_filters.size(), 2u);
-  EXPECT_EQ(v->scope.row_filters[0].column, 0u);
-  EXPECT_EQ(v->scope.row_filters[1].op, query::Op::kGte);
-  auto gone = ViewOf(GrantWith(std::nullopt, "hidden", "kommune=eq.Oslo"), testing::TestSchema());
+  ASSERT_EQ(v->row_filters.size(), 2u);
+  EXPECT_EQ(v->row_filters[0].column, 0u);
+  EXPECT_EQ(v->row_filters[1].op, query::Op::kGte);
+  auto gone = ScopeOf(GrantWith(std::nullopt, "hidden", "kommune=eq.Oslo"));
   EXPECT_EQ(gone.status().code(), Code::kFailedPrecondition);
 }
 

@@ -1,6 +1,7 @@
 // Aggregates of an edition: GET /api/v1/products/{id}/editions/{edition}/aggregate with group_by,
 // count/sum/avg/min/max, the filters of /rows, order, limit/offset and json/ndjson/csv
-// (query/aggregate.h) — within the caller's QueryScope (App::ReadScope).
+// (query/aggregate.h) — within the caller's QueryScope (App::DecideRead), audited for restricted and
+// non-public data.
 #include <set>
 
 #include "api/app.h"
@@ -20,12 +21,13 @@ void App::AddAggregateRoutes() {
     // Aggregates are computed with the schema their edition was checked against.
     auto schema = products_.SchemaAt(edition->product, edition->schema_version);
     if (!schema.ok()) return http::FromStatus(schema.status());
-    auto scope = ReadScope(req, *product, *schema);
-    if (!scope.ok()) return http::FromStatus(scope.status());
-    ReadResult read = CachedRead(req, *edition, "aggregate", *scope,
-                                 [&] { return RenderAggregate(req, *edition, *schema, *scope); });
-    // read.outcome (groups, subjects) is what the audit log records for this response.
-    return std::move(read.response);
+    auto access = DecideRead(req, *product, *schema);
+    if (!access.ok()) return http::FromStatus(access.status());
+    if (!access->denied.ok()) return DeniedRead(req, *access, *product, edition->id);
+    const query::QueryScope& scope = access->scope;
+    ReadResult read = CachedRead(req, *edition, "aggregate", scope,
+                                 [&] { return RenderAggregate(req, *edition, *schema, scope); });
+    return Audited(req, *access, *product, edition->id, std::move(read));
   });
 }
 

@@ -12,7 +12,8 @@ App::App(config::Config cfg, std::unique_ptr<store::Store> store, std::unique_pt
       dev_(std::move(dev)),
       catalog_(&store_->catalog()),
       products_(store_.get()),
-      cache_(cfg_.query_cache_bytes) {
+      cache_(cfg_.query_cache_bytes),
+      access_(store_.get()) {
   AddOpsRoutes();
   AddCatalogRoutes();
   AddRdfRoutes();
@@ -22,6 +23,8 @@ App::App(config::Config cfg, std::unique_ptr<store::Store> store, std::unique_pt
   AddDownloadRoutes();
   AddDiffRoutes();
   AddAuthRoutes();
+  AddGrantRoutes();
+  AddAccessRequestRoutes();
   AddAuditRoutes();
   router_.SetGuard([this](const std::string& method, const std::string& pattern, http::Request& req) {
     return GuardWrite(method, pattern, req);

@@ -4,12 +4,16 @@
 // (catalog/) → store::CatalogStore (store/sqlite/). Thread safe after construction.
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string_view>
 
+#include "access/service.h"
 #include "api/response_cache.h"
 #include "audit/log.h"
 #include "audit/recorder.h"
@@ -85,12 +89,34 @@ class App {
   // their data_products summary, and an ETag that covers it.
   http::Response CatalogDocResponse(catalog::Kind kind, nlohmann::json doc, int status,
                                     const std::string& if_none_match);
-  // The caller's access scope for reading editions of `product` checked against `schema` (the
-  // edition's schema version): visible columns, row filters, pseudonymised columns and the subject
-  // column (query/filter.h). The one seam where the access decision is made for rows, aggregates,
-  // downloads and diffs (read_scope.cc); a failed Result is answered as it is.
-  Result<query::QueryScope> ReadScope(const http::Request& req, const store::ProductRow& product,
-                                      const products::Schema& schema);
+  // --- reads of editions: the access decision and their audit (read_access.cc) ---
+  struct ReadAccess {
+    Status denied;            // not OK: answer this (401 / 403) instead of reading
+    query::QueryScope scope;  // what the caller may see (columns, rows, pseudonyms, subject column)
+    bool audited = false;     // the read (or the attempt) goes into the audit log
+    std::string basis;        // "public" | "restricted" | "owner" | "admin" | "grant" | "denied"
+    std::string grant_id, purpose, legal_basis;  // of the grant used, if any
+  };
+  // Decides what the caller of `req` may read of `product`, checked against `schema` (the edition's
+  // schema version). The one place where reads are authorised, for rows, aggregates, downloads and
+  // diffs. Grants are read from the store on every call (a revocation counts from the next request).
+  Result<ReadAccess> DecideRead(const http::Request& req, const store::ProductRow& product,
+                                const products::Schema& schema);
+  // `read.response`, held back by before_send until its audit entry is durable when access.audited.
+  http::Response Audited(const http::Request& req, const ReadAccess& access, const store::ProductRow& product,
+                         const std::string& edition, ReadResult read);
+  // The 401/403 of a denied read, audited like any read of the product.
+  http::Response DeniedRead(const http::Request& req, const ReadAccess& access,
+                            const store::ProductRow& product, const std::string& edition);
+  // The number of rows of `edition` inside `scope` (the edition's row count when it filters none).
+  Result<int64_t> CountInScope(const store::EditionRow& edition, const products::Schema& schema,
+                               const query::QueryScope& scope);
+  // `target` with every run of exactly 11 digits replaced by a keyed hash (no fødselsnummer in the log).
+  std::string RedactQuery(std::string_view target) const;
+  // The organisation number owning `dataset` ("" if none); cached for 5 s.
+  Result<std::string> CachedOrgNumber(const std::string& dataset);
+  // Whether `orgnr` is an organisation in the catalog (restricted products); cached for 5 s.
+  Result<bool> IsCatalogOrganisation(const std::string& orgnr);
   // Render one page of rows / aggregates of `edition` (checked against `schema`) within `scope`.
   // Error responses come with an empty outcome.
   ReadResult RenderRows(const http::Request& req, const store::EditionRow& edition,
@@ -113,11 +139,32 @@ class App {
   http::Metrics metrics_;
   http::Router router_;
   ResponseCache cache_;
+
+  // --- grants and access requests of data products (grant_routes.cc, access_request_routes.cc) ---
+  void AddGrantRoutes();
+  void AddAccessRequestRoutes();
+  // How the caller of `req` stands to data product `product`. kUnauthenticated without a token,
+  // kNotFound for an unknown product. `owner`: kilde:admin, or the organisation whose number is
+  // that of the publisher of the product's dataset, with kilde:owner. `reader`: kilde:read (admin
+  // implies it) and an organisation (consumer) on the token. The *_denied statuses say why not
+  // (kPermissionDenied; OK when the role is held).
+  struct ProductRole {
+    bool owner = false, reader = false;
+    Status owner_denied, reader_denied;
+    access::Caller caller;  // who to record
+  };
+  Result<ProductRole> ProductRoleOf(const http::Request& req, const std::string& product);
+  access::AccessService access_;  // after store_ (it keeps the pointer)
   // The audit log (audit_log.cc); null until OpenAudit. recorder_ is declared after audit_log_ so
   // that it is destroyed first (it drains its queue into the log).
   std::unique_ptr<audit::Log> audit_log_;
   std::unique_ptr<audit::Recorder> recorder_;
   std::string subject_key_;  // raw bytes; see SubjectHash
+  // Short-lived caches of catalog facts the read path needs (read_access.cc), guarded by the mutex.
+  std::mutex owner_cache_mu_;
+  std::map<std::string, std::pair<std::string, std::chrono::steady_clock::time_point>> owner_cache_;
+  std::set<std::string> org_numbers_;
+  std::optional<std::chrono::steady_clock::time_point> org_numbers_at_;
 };
 
 }  // namespace kilde::api

@@ -1,6 +1,6 @@
 // Differences between two editions: GET /api/v1/products/{id}/editions/{from}/diff/{to}
 // (see query/diff.h for the parameters and the matching rules), each edition within the caller's
-// QueryScope for its schema version (App::ReadScope; query/diff_read.h).
+// QueryScope for its schema version (App::DecideRead; query/diff_read.h).
 #include <algorithm>
 #include <set>
 #include <string>
@@ -97,11 +97,14 @@ void App::AddDiffRoutes() {
     auto to_schema = products_.SchemaAt(product->id, to->schema_version);
     if (!to_schema.ok()) return http::FromStatus(to_schema.status());
     // Each edition is read within the caller's scope for its own schema version.
-    auto from_scope = ReadScope(req, *product, *from_schema);
-    if (!from_scope.ok()) return http::FromStatus(from_scope.status());
-    auto to_scope = ReadScope(req, *product, *to_schema);
-    if (!to_scope.ok()) return http::FromStatus(to_scope.status());
-    auto plan = query::PlanDiff(*from_schema, *to_schema, q->key, *from_scope, *to_scope);
+    auto from_access = DecideRead(req, *product, *from_schema);
+    if (!from_access.ok()) return http::FromStatus(from_access.status());
+    auto to_access = DecideRead(req, *product, *to_schema);
+    if (!to_access.ok()) return http::FromStatus(to_access.status());
+    const std::string editions = from->id + ".." + to->id;
+    if (!from_access->denied.ok()) return DeniedRead(req, *from_access, *product, editions);
+    if (!to_access->denied.ok()) return DeniedRead(req, *to_access, *product, editions);
+    auto plan = query::PlanDiff(*from_schema, *to_schema, q->key, from_access->scope, to_access->scope);
     if (!plan.ok()) return http::FromStatus(plan.status());
     auto start = query::DiffStart(*q, from->id, to->id);
     if (!start.ok()) return http::FromStatus(start.status());
@@ -118,9 +121,27 @@ void App::AddDiffRoutes() {
                  {"X-Diff-Changed", std::to_string(counts.changed)},
                  {"X-Diff-Unchanged", std::to_string(counts.unchanged)}};
     if (*format == "ndjson") {
+      // The audit entry names every difference the stream will contain: a pre-pass collects them.
+      ReadOutcome outcome;
+      if (to_access->audited) {
+        std::set<std::string> all;
+        query::DiffPosition pos = *start;
+        while (true) {
+          auto more = query::ReadDiff(store_->products(), *from, *to, *plan, *q, pos, kBatch,
+                                      [&](query::DiffPosition, DiffOp op, const std::vector<store::Cell>& f,
+                                          const std::vector<store::Cell>& t) {
+                                        ++outcome.rows;
+                                        query::AddDiffSubjects(*plan, op, f, t, all);
+                                        return Status::Ok();
+                                      });
+          if (!more.ok()) return http::FromStatus(more.status());
+          if (!*more) break;
+        }
+        outcome.subjects.assign(all.begin(), all.end());
+      }
       r.content_type = "application/x-ndjson";
       r.source = std::make_unique<DiffSource>(DiffContext{&store_->products(), *from, *to, *plan, *q});
-      return r;
+      return Audited(req, *to_access, *product, editions, ReadResult{std::move(r), std::move(outcome)});
     }
 
     // One JSON page: up to limit items from the start position, one more to know if there is a next page.
@@ -147,8 +168,6 @@ void App::AddDiffRoutes() {
       if (!more.ok() && more.status().code() != Code::kAlreadyExists) return http::FromStatus(more.status());
       if (!more.ok() || !*more) break;
     }
-    // The outcome of this page for the audit log: `listed` differences, data subjects `subjects`
-    // (for format=ndjson, a pre-pass with query::ReadDiff collecting AddDiffSubjects).
     std::string body = "{";
     AppendEdition("from", *from, body);
     body += ',';
@@ -174,7 +193,9 @@ void App::AddDiffRoutes() {
     }
     body += '}';
     r.body = std::move(body);
-    return r;
+    return Audited(req, *to_access, *product, editions,
+                   ReadResult{std::move(r), ReadOutcome{listed, std::vector<std::string>(subjects.begin(),
+                                                                                         subjects.end())}});
   });
 }
 

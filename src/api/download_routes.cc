@@ -1,7 +1,7 @@
 // Whole-edition downloads: GET /api/v1/products/{id}/editions/{edition}/download.
 //
 // The body streams from the store in batches (query::DownloadSource), so memory does not grow
-// with the edition, within the caller's QueryScope (App::ReadScope): hidden columns are left out
+// with the edition, within the caller's QueryScope (App::DecideRead): hidden columns are left out
 // (also from the header), rows outside the scope's row filters are not sent, pseudonymised
 // columns are pseudonyms. Output is deterministic, so the edition's content hash, the format and
 // the scope identify the bytes: that is the strong ETag (ScopedETag).
@@ -69,8 +69,10 @@ void App::AddDownloadRoutes() {
     if (!edition.ok()) return http::FromStatus(edition.status());
     auto schema = products_.SchemaAt(edition->product, edition->schema_version);
     if (!schema.ok()) return http::FromStatus(schema.status());
-    auto scope = ReadScope(req, *product, *schema);
-    if (!scope.ok()) return http::FromStatus(scope.status());
+    auto access = DecideRead(req, *product, *schema);
+    if (!access.ok()) return http::FromStatus(access.status());
+    if (!access->denied.ok()) return DeniedRead(req, *access, *product, edition->id);
+    const query::QueryScope* scope = &access->scope;
 
     const std::string etag = ScopedETag(*edition, format->extension, *scope);
     http::Response r;
@@ -86,17 +88,28 @@ void App::AddDownloadRoutes() {
     if (http::IfNoneMatchHits(req.Header("if-none-match"), etag)) {
       r.status = 304;
       r.content_type.clear();
-      return r;
+      return Audited(req, *access, *product, edition->id, ReadResult{std::move(r), {}});
     }
-    // The audit entry of a download is written here, before the body starts: its subjects are
-    // query::DownloadSubjects(store_->products(), *edition, *scope) (a pre-pass over the edition).
+    // The audit entry of a download names every row it will contain: a pre-pass over the edition
+    // (within the scope) counts them and collects their data subjects before the body starts.
+    ReadOutcome outcome;
+    if (access->audited) {
+      auto counted = CountInScope(*edition, *schema, *scope);
+      if (!counted.ok()) return http::FromStatus(counted.status());
+      outcome.rows = *counted;
+      if (scope->subject_column) {
+        auto subjects = query::DownloadSubjects(store_->products(), *edition, *scope);
+        if (!subjects.ok()) return http::FromStatus(subjects.status());
+        outcome.subjects = std::move(*subjects);
+      }
+    }
     auto source = std::make_unique<query::DownloadSource>(&store_->products(), *edition, *schema, *scope,
                                                           format->writer);
     r.content_type = std::string(source->content_type());
     r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + edition->product + "_" +
                                                       edition->id + "." + format->extension + "\"");
     r.source = std::move(source);
-    return r;
+    return Audited(req, *access, *product, edition->id, ReadResult{std::move(r), std::move(outcome)});
   });
 }
 

@@ -6,6 +6,7 @@
 #include "http/error_response.h"
 #include "http/etag.h"
 #include "ingest/charset.h"
+#include "products/access_level.h"
 #include "products/ingest_job.h"
 
 namespace kilde::api {
@@ -255,8 +256,28 @@ void App::AddProductRoutes() {
   router_.Add("GET", "/api/v1/products/{id}/editions/{edition}/quality", [this](http::Request& req) {
     if (auto bad = RejectUnknownParams(req, {}, "this route takes no query parameters"))
       return std::move(*bad);
-    auto e = store_->products().Edition(req.PathParam("id"), req.PathParam("edition"));
+    auto product = store_->products().Get(req.PathParam("id"));
+    if (!product.ok()) return http::FromStatus(product.status());
+    auto e = store_->products().Edition(product->id, req.PathParam("edition"));
     if (!e.ok()) return http::FromStatus(e.status());
+    // The full report has per-column minimums and maximums: of a product that is not public, only
+    // its owner (or an admin) sees it; everyone sees the summary in the edition's description.
+    if (products::AccessLevelOfRow(*product) != products::AccessLevel::kPublic) {
+      auto schema = products_.SchemaAt(product->id, e->schema_version);
+      if (!schema.ok()) return http::FromStatus(schema.status());
+      auto access = DecideRead(req, *product, *schema);
+      if (!access.ok()) return http::FromStatus(access.status());
+      if (!access->denied.ok()) return DeniedRead(req, *access, *product, e->id);
+      if (access->basis != "owner" && access->basis != "admin") {
+        ReadAccess denied = *access;
+        denied.denied =
+            Status(Code::kPermissionDenied,
+                   "the full quality report of a product that is not public is for its owner; the "
+                   "edition's quality_summary is open to all");
+        return DeniedRead(req, denied, *product, e->id);
+      }
+      return Audited(req, *access, *product, e->id, ReadResult{http::JsonResponse(e->quality), {}});
+    }
     return http::JsonResponse(e->quality);
   });
   router_.Add("DELETE", "/api/v1/products/{id}/editions/{edition}", [this](http::Request& req) {

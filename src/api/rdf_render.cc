@@ -55,8 +55,8 @@ std::optional<rdf::Format> NegotiateRdf(std::string_view accept) {
   return choices.front().f;
 }
 
-Result<std::string> RenderRdf(catalog::CatalogService& catalog, const config::Config& cfg, RdfDocument doc,
-                              rdf::Format format) {
+Result<std::string> RenderRdf(catalog::CatalogService& catalog, products::ProductService* products,
+                              const config::Config& cfg, RdfDocument doc, rdf::Format format) {
   using catalog::Kind;
   rdf::ExportInput in;
   in.base_url = cfg.PublicUrl();
@@ -69,6 +69,9 @@ Result<std::string> RenderRdf(catalog::CatalogService& catalog, const config::Co
   KILDE_ASSIGN_OR_RETURN(in.data_services, catalog.All(Kind::kDataService));
   KILDE_ASSIGN_OR_RETURN(in.concepts, catalog.All(Kind::kConcept));
   KILDE_ASSIGN_OR_RETURN(in.public_services, catalog.All(Kind::kPublicService));
+  if (products != nullptr && doc == RdfDocument::kCatalog) {
+    KILDE_ASSIGN_OR_RETURN(in.access_request_urls, products->AccessRequestUrls(in.base_url));
+  }
   rdf::Graph g = doc == RdfDocument::kCatalog    ? rdf::BuildDcatCatalog(in)
                  : doc == RdfDocument::kConcepts ? rdf::BuildConceptCollection(in)
                                                  : rdf::BuildPublicServiceCatalog(in);

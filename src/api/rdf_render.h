@@ -9,6 +9,7 @@
 #include "base/status.h"
 #include "catalog/service.h"
 #include "config/config.h"
+#include "products/service.h"
 #include "rdf/writers.h"
 
 namespace kilde::api {
@@ -21,8 +22,9 @@ std::optional<RdfDocument> RdfDocumentFromName(std::string_view name);
 // header give Turtle); nullopt if none is acceptable.
 std::optional<rdf::Format> NegotiateRdf(std::string_view accept);
 
-// The published resources of `doc` as one RDF document.
-Result<std::string> RenderRdf(catalog::CatalogService& catalog, const config::Config& cfg, RdfDocument doc,
-                              rdf::Format format);
+// The published resources of `doc` as one RDF document. `products` (not owned; may be null) gives
+// the datasets' dcatno:accessRequestURL (ProductService::AccessRequestUrls).
+Result<std::string> RenderRdf(catalog::CatalogService& catalog, products::ProductService* products,
+                              const config::Config& cfg, RdfDocument doc, rdf::Format format);
 
 }  // namespace kilde::api

@@ -29,7 +29,7 @@ void App::AddRdfRoutes() {
                                          "; available: text/turtle, application/ld+json, "
                                          "application/n-triples, application/rdf+xml");
       }
-      auto body = RenderRdf(catalog_, cfg_, doc, *format);
+      auto body = RenderRdf(catalog_, &products_, cfg_, doc, *format);
       if (!body.ok()) return http::FromStatus(body.status());
       // Harvesters detect change by checksum: a strong ETag of the body lets them skip unchanged data.
       const std::string etag = "\"" + Sha256Hex(*body).substr(0, 32) + "\"";

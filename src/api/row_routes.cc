@@ -1,6 +1,6 @@
 // Rows of an edition: GET /api/v1/products/{id}/editions/{edition}/rows with
 // PostgREST-style filters, select, order, keyset cursor, count=exact, json/ndjson/csv — within the
-// caller's QueryScope (App::ReadScope).
+// caller's QueryScope (App::DecideRead), audited for restricted and non-public data.
 #include <set>
 
 #include "api/app.h"
@@ -20,12 +20,13 @@ void App::AddRowRoutes() {
     // Rows are read with the schema their edition was checked against.
     auto schema = products_.SchemaAt(edition->product, edition->schema_version);
     if (!schema.ok()) return http::FromStatus(schema.status());
-    auto scope = ReadScope(req, *product, *schema);
-    if (!scope.ok()) return http::FromStatus(scope.status());
+    auto access = DecideRead(req, *product, *schema);
+    if (!access.ok()) return http::FromStatus(access.status());
+    if (!access->denied.ok()) return DeniedRead(req, *access, *product, edition->id);
+    const query::QueryScope& scope = access->scope;
     ReadResult read =
-        CachedRead(req, *edition, "rows", *scope, [&] { return RenderRows(req, *edition, *schema, *scope); });
-    // read.outcome (rows, subjects) is what the audit log records for this response.
-    return std::move(read.response);
+        CachedRead(req, *edition, "rows", scope, [&] { return RenderRows(req, *edition, *schema, scope); });
+    return Audited(req, *access, *product, edition->id, std::move(read));
   });
 }
 

@@ -36,7 +36,8 @@ int Export(const ExportFlags& f) {
   auto opened = OpenStore(f.common);
   if (!opened.ok()) return Fail(opened.status());
   catalog::CatalogService catalog(&opened->store->catalog());
-  auto text = api::RenderRdf(catalog, opened->cfg, *doc, *format);
+  products::ProductService products(opened->store.get());
+  auto text = api::RenderRdf(catalog, &products, opened->cfg, *doc, *format);
   if (!text.ok()) return Fail(text.status());
   if (!f.out || *f.out == "-") {
     std::cout << *text;

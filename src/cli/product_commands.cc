@@ -90,7 +90,7 @@ int Infer(const std::string& file, const FileFlags& ff, size_t sample) {
 }
 
 int Create(const CommonFlags& common, const std::string& id, const std::string& dataset,
-           const std::string& schema_file) {
+           const std::string& schema_file, const std::string& access_level) {
   std::ifstream in(schema_file, std::ios::binary);
   if (!in) return Fail(Status::NotFound("cannot read " + schema_file));
   std::stringstream text;
@@ -100,9 +100,11 @@ int Create(const CommonFlags& common, const std::string& id, const std::string& 
   auto opened = OpenStore(common);
   if (!opened.ok()) return Fail(opened.status());
   products::ProductService svc(opened->store.get());
-  auto doc = svc.Create({{"id", id}, {"dataset", dataset}, {"schema", *schema}});
+  auto doc =
+      svc.Create({{"id", id}, {"dataset", dataset}, {"access_level", access_level}, {"schema", *schema}});
   if (!doc.ok()) return Fail(doc.status());
-  std::cout << "created data product '" << id << "' (schema version 1) in " << opened->cfg.data_dir << "\n";
+  std::cout << "created data product '" << id << "' (schema version 1, " << access_level << ") in "
+            << opened->cfg.data_dir << "\n";
   return 0;
 }
 
@@ -178,6 +180,7 @@ void RegisterProduct(CLI::App& app, int* exit_code) {
   struct CreateArgs {
     CommonFlags common;
     std::string id, dataset, schema;
+    std::string access_level = "non_public";
   };
   auto ca = std::make_shared<CreateArgs>();
   CLI::App* create = product->add_subcommand("create", "Create a data product for a catalog dataset");
@@ -185,7 +188,12 @@ void RegisterProduct(CLI::App& app, int* exit_code) {
   create->add_option("--id", ca->id, "Product id (a slug)")->required();
   create->add_option("--dataset", ca->dataset, "Catalog dataset id")->required();
   create->add_option("--schema", ca->schema, "Schema JSON file (see `kilde schema infer`)")->required();
-  create->callback([=] { *exit_code = Create(ca->common, ca->id, ca->dataset, ca->schema); });
+  create
+      ->add_option("--access-level", ca->access_level,
+                   "public, restricted or non_public (who may read its rows; docs/access.md)")
+      ->capture_default_str();
+  create->callback(
+      [=] { *exit_code = Create(ca->common, ca->id, ca->dataset, ca->schema, ca->access_level); });
 
   struct IngestArgs {
     CommonFlags common;

@@ -100,6 +100,34 @@ TEST_F(AccessLevelTest, PatchChangesLevelAndRejectsUnknown) {
   EXPECT_EQ(*svc.AccessLevelOf("p"), AccessLevel::kPublic);
 }
 
+TEST_F(AccessLevelTest, NonPublicProductsLinkWhereAccessIsRequested) {
+  ProductService svc(store_.get());
+  ASSERT_TRUE(store_->catalog().Insert(Dataset("open-ds")).ok());
+  ASSERT_TRUE(svc.Create(Body({{"id", "b-open"}, {"access_level", "public"}})).ok());
+  ASSERT_TRUE(svc.Create(Body({{"id", "c-closed"}})).ok());
+  ASSERT_TRUE(svc.Create(Body({{"id", "d-restricted"}, {"access_level", "restricted"}})).ok());
+  ASSERT_TRUE(svc.Create(Body({{"id", "a-open"}, {"dataset", "open-ds"}, {"access_level", "public"}})).ok());
+  auto summary = svc.DatasetProducts("ds", "http://x");
+  ASSERT_TRUE(summary.ok());
+  ASSERT_EQ(summary->size(), 3u);
+  EXPECT_EQ((*summary)[0]["id"], "b-open");
+  EXPECT_TRUE((*summary)[0]["access_request_href"].is_null());
+  EXPECT_EQ((*summary)[1]["access_request_href"], "http://x/api/v1/products/c-closed/access-requests");
+  EXPECT_EQ((*summary)[2]["access_level"], "restricted");
+  EXPECT_EQ((*summary)[2]["access_request_href"], "http://x/api/v1/products/d-restricted/access-requests");
+  // Per dataset, the first product (by id) that is not public; datasets with only public ones have none.
+  auto urls = svc.AccessRequestUrls("http://x");
+  ASSERT_TRUE(urls.ok()) << urls.status().message();
+  EXPECT_EQ(
+      *urls,
+      (std::map<std::string, std::string>{{"ds", "http://x/api/v1/products/c-closed/access-requests"}}));
+  ASSERT_TRUE(svc.Patch("c-closed", {{"access_level", "public"}}, std::nullopt).ok());
+  EXPECT_EQ(svc.AccessRequestUrls("http://x")->at("ds"),
+            "http://x/api/v1/products/d-restricted/access-requests");
+  ASSERT_TRUE(svc.Patch("d-restricted", {{"access_level", "public"}}, std::nullopt).ok());
+  EXPECT_TRUE(svc.AccessRequestUrls("http://x")->empty());
+}
+
 TEST_F(AccessLevelTest, ProductStoredBeforeAccessLevelsIsNonPublic) {
   store::ProductRow row{"old", "ds", "2026-01-01T00:00:00Z",          "2026-01-01T00:00:00Z",
                         1,     1,    R"({"id":"old","dataset":"ds"})"};

@@ -204,7 +204,10 @@ Result<json> ProductService::DatasetProducts(const std::string& dataset, const s
                 {"latest_edition", editions.empty() ? json(nullptr) : EditionJson(editions.front(), false)},
                 {"href", self}};
       if (doc.is_object() && doc.contains("title")) p["title"] = doc["title"];
-      p["access_level"] = AccessLevelName(AccessLevelOfDoc(doc));
+      const AccessLevel level = AccessLevelOfDoc(doc);
+      p["access_level"] = AccessLevelName(level);
+      p["access_request_href"] =
+          level == AccessLevel::kPublic ? json(nullptr) : json(AccessRequestHref(base_url, row.id));
       if (!editions.empty()) {
         p["rows_href"] = self + "/editions/latest/rows";
         p["download_href"] = self + "/editions/latest/download";
@@ -212,6 +215,25 @@ Result<json> ProductService::DatasetProducts(const std::string& dataset, const s
       out.push_back(std::move(p));
     }
     if (rows.size() < 100) break;
+    after = rows.back().id;
+  }
+  return out;
+}
+
+std::string ProductService::AccessRequestHref(const std::string& base_url, const std::string& id) {
+  return base_url + "/api/v1/products/" + id + "/access-requests";
+}
+
+Result<std::map<std::string, std::string>> ProductService::AccessRequestUrls(const std::string& base_url) {
+  std::map<std::string, std::string> out;
+  std::string after;
+  for (;;) {
+    KILDE_ASSIGN_OR_RETURN(auto rows, store_->products().List(after, 500, ""));
+    // Rows come ordered by id, so the first non-public product of a dataset is the one kept.
+    for (const auto& row : rows)
+      if (AccessLevelOfRow(row) != AccessLevel::kPublic)
+        out.try_emplace(row.dataset, AccessRequestHref(base_url, row.id));
+    if (rows.size() < 500) break;
     after = rows.back().id;
   }
   return out;

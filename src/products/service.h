@@ -2,6 +2,7 @@
 // Editions are added by ingest (ingest_job.h). Thread safe (stateless over the store).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,9 +42,16 @@ class ProductService {
   Result<nlohmann::json> ReplaceSchema(const std::string& id, const nlohmann::json& schema,
                                        std::optional<int64_t> if_match);
   // The products of catalog dataset `dataset` (by id) as the catalog shows them: id, title,
-  // schema_version, edition_count, latest_edition (with quality_summary) and links (absolute,
-  // under `base_url`). An empty array if it has none.
+  // schema_version, edition_count, latest_edition (with quality_summary), access_level and links
+  // (absolute, under `base_url`; access_request_href is null for public products). An empty array
+  // if it has none.
   Result<nlohmann::json> DatasetProducts(const std::string& dataset, const std::string& base_url);
+  // Where a consumer asks for access to product `id`: <base_url>/api/v1/products/<id>/access-requests.
+  static std::string AccessRequestHref(const std::string& base_url, const std::string& id);
+  // For every dataset with at least one product whose access level is not public: the
+  // AccessRequestHref of the first such product (by id) — the dataset's dcatno:accessRequestURL.
+  // One pass over the product rows (no schema or edition reads).
+  Result<std::map<std::string, std::string>> AccessRequestUrls(const std::string& base_url);
   // The product row and its current parsed schema.
   struct Current {
     store::ProductRow row;

@@ -11,6 +11,7 @@
 //  - A distribution without a licence of its own carries its dataset's licence.
 //  - Malformed or unknown field values (wrong JSON type, unknown code) are skipped,
 //    never fatal: the input is expected to have passed catalog validation.
+//  - A dataset with an entry in access_request_urls links it as dcatno:accessRequestURL.
 //  - IRIs: <base_url>/datasets/<id>, <base_url>/datasets/<dataset>/distributions/<id>,
 //    <base_url>/data-services/<id>, <base_url>/concepts/<id>,
 //    <base_url>/public-services/<id>; organisations
@@ -26,6 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -50,6 +52,10 @@ struct ExportInput {
   // competent authority of a public service: CPSV-AP-NO requires one and the
   // organisation model has no field for it. Default: Oslo municipality (Geonorge).
   std::vector<std::string> authority_spatial = {std::string(kOsloMunicipality)};
+  // Where a consumer asks for access to a dataset's non-public data, by dataset id (absolute URLs;
+  // see products::ProductService::AccessRequestUrls): the dataset's dcatno:accessRequestURL.
+  // Datasets without an entry get none.
+  std::map<std::string, std::string> access_request_urls;
 };
 
 // GET /catalog: dcat:Catalog <base>/catalog with the published datasets (and their

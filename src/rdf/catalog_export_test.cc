@@ -257,6 +257,22 @@ TEST(ServiceExportTest, CatalogueContactPointComesFromTheInputWhenGiven) {
                          TypedLiteral("mailto:katalog@oslo.test", std::string(kXsd) + "anyURI")));
 }
 
+TEST(DcatExportTest, DatasetsWithNonPublicProductsLinkTheirAccessRequestUrl) {
+  ExportInput in = SmallInput();
+  const std::string url = kBase + "/api/v1/products/p/access-requests";
+  in.access_request_urls = {{"a", url}, {"draft", kBase + "/api/v1/products/q/access-requests"}};
+  Graph g = BuildDcatCatalog(in);
+  const Term predicate = Iri(std::string(kDcatno) + "accessRequestURL");
+  EXPECT_TRUE(g.Contains(Iri(kBase + "/datasets/a"), predicate, Iri(url)));
+  EXPECT_FALSE(Mentions(g, "products/q"));  // the draft dataset is not exported
+  auto turtle = ToTurtle(g);
+  ASSERT_TRUE(turtle.ok());
+  EXPECT_NE(turtle->find("dcatno:accessRequestURL <" + url + ">"), std::string::npos) << *turtle;
+  // Without an entry, no link.
+  EXPECT_TRUE(
+      BuildDcatCatalog(SmallInput()).Objects(Iri(kBase + "/datasets/a"), "dcatno:accessRequestURL").empty());
+}
+
 TEST(ExportTest, WrongJsonTypesAreSkippedNotFatal) {
   ExportInput in = SmallInput();
   in.datasets[0]["title"] = "not an object";

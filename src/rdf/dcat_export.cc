@@ -138,6 +138,9 @@ void AddDataset(Graph& g, const Context& ctx, const std::string& id, const json&
     if (ctx.concepts.count(concept_id)) g.Add(ds, "dct:subject", ctx.ConceptIri(concept_id));
   }
   if (const std::string* url = GetString(doc, "landing_page")) g.Add(ds, "dcat:landingPage", Iri(*url));
+  // Where to ask for access to the dataset's non-public data products.
+  if (auto it = ctx.input.access_request_urls.find(id); it != ctx.input.access_request_urls.end())
+    g.Add(ds, "dcatno:accessRequestURL", Iri(it->second));
   for (const std::string& lang : GetStrings(doc, "language")) {
     if (auto t = AddLanguage(g, lang)) g.Add(ds, "dct:language", *t);
   }

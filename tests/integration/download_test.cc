@@ -143,7 +143,8 @@ TEST_F(DownloadTest, AcceptHeaderConditionalRequestsAndHead) {
       client().Get(Url("dl-neg", "latest", "?format=json"), {{"If-None-Match", "\"" + sha + ".csv\""}});
   EXPECT_EQ(other.status, 200) << "a CSV tag must not validate the JSON bytes";
 
-  ASSERT_TRUE(client().WriteRaw("HEAD " + Url("dl-neg", "latest") + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(client().WriteRaw("HEAD " + Url("dl-neg", "latest") + " HTTP/1.1\r\nHost: x\r\n" +
+                                client().AuthLine() + "\r\n"));
   auto head = client().ReadResponse(true);
   EXPECT_EQ(head.status, 200);
   EXPECT_TRUE(head.body.empty());

@@ -25,6 +25,7 @@ App::App(config::Config cfg, std::unique_ptr<store::Store> store, std::unique_pt
   AddAuthRoutes();
   AddGrantRoutes();
   AddAccessRequestRoutes();
+  AddAuditRoutes();
   router_.SetGuard([this](const std::string& method, const std::string& pattern, http::Request& req) {
     return GuardWrite(method, pattern, req);
   });

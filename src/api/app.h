@@ -70,6 +70,8 @@ class App {
   void AddDownloadRoutes();
   void AddDiffRoutes();
   void AddAuthRoutes();
+  // GET /api/v1/audit (owners and admins read the log) and GET /api/v1/innsyn (citizens); audit_routes.cc.
+  void AddAuditRoutes();
 
   // --- authentication and write authorisation (authn.cc, write_guard.cc) ---
   // Verifies the Authorization header, if any, and sets req.principal. A response (401) when the

@@ -222,7 +222,8 @@ TEST_F(OpenApiTest, ListQueryParametersMatchServer) {
     EXPECT_EQ(documented, accepted) << "query parameters of GET " << pattern;
     ++lists;
   }
-  EXPECT_EQ(lists, 9);  // six catalog kinds, products, the caller's grants and access requests
+  EXPECT_EQ(lists, 11);  // six catalog kinds, products, the caller's grants and access requests, the
+                         // audit log and innsyn
 }
 
 TEST_F(OpenApiTest, ReferencesResolveAndOperationIdsAreUnique) {

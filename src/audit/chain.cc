@@ -1,7 +1,7 @@
 #include "audit/chain.h"
 
-#include <algorithm>
 #include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -39,47 +39,88 @@ std::string CheckpointMessage(int64_t seq, std::string_view hash) {
   return "kilde-audit-checkpoint\n" + std::to_string(seq) + "\n" + std::string(hash);
 }
 
+void StreamVerifier::AddEntry(const SealedEntry& s, const Checkpoint* at) {
+  ++entries_;
+  if (at) ++checkpoints_;
+  if (chain_finding_) return;
+  const int64_t seq = s.entry.seq;
+  if (gap_expected_) {
+    // Only one question is left: is the missing entry stored further on?
+    if (seq == *gap_expected_)
+      chain_finding_ = Finding{seq, "entry " + std::to_string(seq) + " is out of order (stored after entry " +
+                                        std::to_string(gap_seen_) + ")"};
+    return;
+  }
+  if (seq < expected_) {
+    chain_finding_ = Finding{seq, "entry " + std::to_string(seq) + " is out of order"};
+    return;
+  }
+  if (seq > expected_) {
+    gap_expected_ = expected_;
+    gap_seen_ = seq;
+    return;
+  }
+  // Removing or changing an entry breaks the link to it; changing its content breaks its hash.
+  if (s.prev_hash != prev_ || ChainHash(s.prev_hash, s.entry) != s.hash) {
+    chain_finding_ = Finding{seq, "entry " + std::to_string(seq) + " was changed"};
+    return;
+  }
+  prev_ = s.hash;
+  ++expected_;
+  if (at) {
+    if (!verify_signature_(CheckpointMessage(at->seq, at->hash), at->signature))
+      NoteCheckpoint(at->seq, CheckpointProblem::kSignature);
+    else if (at->hash != s.hash)
+      NoteCheckpoint(at->seq, CheckpointProblem::kMismatch);
+  }
+}
+
+void StreamVerifier::AddOrphanCheckpoint(const Checkpoint& c) {
+  ++checkpoints_;
+  if (chain_finding_) return;
+  NoteCheckpoint(c.seq, verify_signature_(CheckpointMessage(c.seq, c.hash), c.signature)
+                            ? CheckpointProblem::kMissing
+                            : CheckpointProblem::kSignature);
+}
+
+void StreamVerifier::NoteCheckpoint(int64_t seq, CheckpointProblem problem) {
+  if (!checkpoint_problem_ || seq < checkpoint_problem_->first) checkpoint_problem_ = {seq, problem};
+}
+
+std::optional<Finding> StreamVerifier::Finish() const {
+  if (chain_finding_) return chain_finding_;
+  if (gap_expected_)
+    return Finding{*gap_expected_, "entry " + std::to_string(*gap_expected_) + " is missing"};
+  if (!checkpoint_problem_) return std::nullopt;
+  const auto [seq, problem] = *checkpoint_problem_;
+  const std::string at = std::to_string(seq);
+  switch (problem) {
+    case CheckpointProblem::kSignature:
+      return Finding{seq, "checkpoint at entry " + at + " has an invalid signature"};
+    case CheckpointProblem::kMismatch:
+      return Finding{seq, "checkpoint at entry " + at + " does not match the chain"};
+    case CheckpointProblem::kMissing:
+      return Finding{expected_, "entries after " + std::to_string(expected_ - 1) +
+                                    " are missing (checkpoint at entry " + at + ")"};
+  }
+  return std::nullopt;
+}
+
 std::optional<Finding> Verify(const std::vector<SealedEntry>& entries,
                               const std::vector<Checkpoint>& checkpoints,
                               const SignatureCheck& verify_signature) {
-  std::map<int64_t, const SealedEntry*> by_seq;
-  std::string prev = kGenesis;
-  int64_t expected = 1;
-  for (size_t i = 0; i < entries.size(); ++i) {
-    const SealedEntry& s = entries[i];
-    const int64_t seq = s.entry.seq;
-    if (seq < expected) return Finding{seq, "entry " + std::to_string(seq) + " is out of order"};
-    if (seq > expected) {
-      const bool later = std::any_of(entries.begin() + static_cast<std::ptrdiff_t>(i) + 1, entries.end(),
-                                     [&](const SealedEntry& o) { return o.entry.seq == expected; });
-      return Finding{
-          expected,
-          "entry " + std::to_string(expected) +
-              (later ? " is out of order (stored after entry " + std::to_string(seq) + ")" : " is missing")};
-    }
-    // Removing or changing an entry breaks the link to it; changing its content breaks its hash.
-    if (s.prev_hash != prev || ChainHash(s.prev_hash, s.entry) != s.hash)
-      return Finding{seq, "entry " + std::to_string(seq) + " was changed"};
-    prev = s.hash;
-    by_seq[seq] = &s;
-    ++expected;
+  std::map<int64_t, const Checkpoint*> by_seq;
+  for (const Checkpoint& c : checkpoints) by_seq[c.seq] = &c;
+  StreamVerifier v(verify_signature);
+  std::set<int64_t> seen;
+  for (const SealedEntry& e : entries) {
+    auto it = by_seq.find(e.entry.seq);
+    const bool first = seen.insert(e.entry.seq).second;
+    v.AddEntry(e, it != by_seq.end() && first ? it->second : nullptr);
   }
-  std::vector<const Checkpoint*> sorted;
-  for (const Checkpoint& c : checkpoints) sorted.push_back(&c);
-  std::sort(sorted.begin(), sorted.end(),
-            [](const Checkpoint* a, const Checkpoint* b) { return a->seq < b->seq; });
-  for (const Checkpoint* c : sorted) {
-    const std::string at = std::to_string(c->seq);
-    if (!verify_signature(CheckpointMessage(c->seq, c->hash), c->signature))
-      return Finding{c->seq, "checkpoint at entry " + at + " has an invalid signature"};
-    auto it = by_seq.find(c->seq);
-    if (it == by_seq.end())
-      return Finding{expected, "entries after " + std::to_string(expected - 1) +
-                                   " are missing (checkpoint at entry " + at + ")"};
-    if (it->second->hash != c->hash)
-      return Finding{c->seq, "checkpoint at entry " + at + " does not match the chain"};
-  }
-  return std::nullopt;
+  for (const auto& [seq, c] : by_seq)
+    if (!seen.count(seq)) v.AddOrphanCheckpoint(*c);
+  return v.Finish();
 }
 
 }  // namespace kilde::audit

@@ -4,7 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
+#include <random>
+#include <set>
 
 #include "audit/signer.h"
 
@@ -115,6 +119,146 @@ TEST_F(AuditChainTest, ForgedCheckpointSignaturesFail) {
   checkpoints_[1].signature[3] = checkpoints_[1].signature[3] == 'A' ? 'B' : 'A';
   ASSERT_TRUE(Check());
   EXPECT_EQ(Check()->problem, "checkpoint at entry 10 has an invalid signature");
+}
+
+// The in-memory algorithm verification used before it streamed, kept as the oracle: the stream
+// verifier must report exactly what it reported.
+std::optional<Finding> ReferenceVerify(const std::vector<SealedEntry>& entries,
+                                       const std::vector<Checkpoint>& checkpoints,
+                                       const SignatureCheck& sig) {
+  std::map<int64_t, const SealedEntry*> by_seq;
+  std::string prev = kGenesis;
+  int64_t expected = 1;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const SealedEntry& s = entries[i];
+    const int64_t seq = s.entry.seq;
+    if (seq < expected) return Finding{seq, "entry " + std::to_string(seq) + " is out of order"};
+    if (seq > expected) {
+      const bool later = std::any_of(entries.begin() + static_cast<std::ptrdiff_t>(i) + 1, entries.end(),
+                                     [&](const SealedEntry& o) { return o.entry.seq == expected; });
+      return Finding{
+          expected,
+          "entry " + std::to_string(expected) +
+              (later ? " is out of order (stored after entry " + std::to_string(seq) + ")" : " is missing")};
+    }
+    if (s.prev_hash != prev || ChainHash(s.prev_hash, s.entry) != s.hash)
+      return Finding{seq, "entry " + std::to_string(seq) + " was changed"};
+    prev = s.hash;
+    by_seq[seq] = &s;
+    ++expected;
+  }
+  std::vector<const Checkpoint*> sorted;
+  for (const Checkpoint& c : checkpoints) sorted.push_back(&c);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Checkpoint* a, const Checkpoint* b) { return a->seq < b->seq; });
+  for (const Checkpoint* c : sorted) {
+    const std::string at = std::to_string(c->seq);
+    if (!sig(CheckpointMessage(c->seq, c->hash), c->signature))
+      return Finding{c->seq, "checkpoint at entry " + at + " has an invalid signature"};
+    auto it = by_seq.find(c->seq);
+    if (it == by_seq.end())
+      return Finding{expected, "entries after " + std::to_string(expected - 1) +
+                                   " are missing (checkpoint at entry " + at + ")"};
+    if (it->second->hash != c->hash)
+      return Finding{c->seq, "checkpoint at entry " + at + " does not match the chain"};
+  }
+  return std::nullopt;
+}
+
+TEST_F(AuditChainTest, TheStreamVerifierReportsWhatTheInMemoryOneDid) {
+  std::mt19937 rng(20261123);
+  const SignatureCheck sig = [this](std::string_view m, std::string_view s) { return signer_->Verify(m, s); };
+  std::set<std::string> kinds;
+  for (int round = 0; round < 400; ++round) {
+    std::vector<SealedEntry> log = log_;
+    std::vector<Checkpoint> cps = checkpoints_;
+    auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+    // Checkpoints are unique by seq in storage (its primary key).
+    auto add_checkpoint = [&](int64_t at, const std::string& hash) {
+      for (const Checkpoint& c : cps)
+        if (c.seq == at) return;
+      cps.push_back({at, hash, "t", signer_->Sign(CheckpointMessage(at, hash))});
+    };
+    // One to three random kinds of tampering.
+    for (int k = 1 + static_cast<int>(rng() % 3); k > 0 && !log.empty(); --k) {
+      switch (rng() % 8) {
+        case 0:
+          log[pick(log.size())].entry.rows += 1;
+          break;  // edit
+        case 1:
+          log.erase(log.begin() + static_cast<std::ptrdiff_t>(pick(log.size())));
+          break;   // delete
+        case 2: {  // swap two
+          size_t a = pick(log.size()), b = pick(log.size());
+          std::swap(log[a], log[b]);
+          break;
+        }
+        case 3:
+          log.resize(pick(log.size() + 1));
+          break;  // cut the tail
+        case 4:
+          if (!cps.empty()) cps[pick(cps.size())].signature[2] ^= 1;
+          break;   // forge a signature
+        case 5: {  // a checkpoint past the end
+          add_checkpoint(static_cast<int64_t>(log.size()) + 1 + static_cast<int64_t>(pick(5)), "x");
+          break;
+        }
+        case 6: {  // rehash from an entry on
+          size_t i = pick(log.size());
+          log[i].entry.purpose = "forged";
+          for (size_t j = i; j < log.size(); ++j) {
+            if (j > 0) log[j].prev_hash = log[j - 1].hash;
+            log[j].hash = ChainHash(log[j].prev_hash, log[j].entry);
+          }
+          break;
+        }
+        case 7: {  // a checkpoint at seq 0
+          add_checkpoint(0, "y");
+          break;
+        }
+      }
+    }
+    const auto want = ReferenceVerify(log, cps, sig);
+    // Fed as a store would: one entry at a time with the checkpoint at its seq, then the orphans.
+    std::map<int64_t, Checkpoint> by_seq;
+    for (const Checkpoint& c : cps) by_seq.emplace(c.seq, c);
+    StreamVerifier v(sig);
+    std::set<int64_t> seen;
+    for (const SealedEntry& e : log) {
+      auto it = by_seq.find(e.entry.seq);
+      v.AddEntry(e, it != by_seq.end() && seen.insert(e.entry.seq).second ? &it->second : nullptr);
+    }
+    for (const auto& [seq, c] : by_seq)
+      if (!seen.count(seq)) v.AddOrphanCheckpoint(c);
+    const auto got = v.Finish();
+    ASSERT_EQ(got.has_value(), want.has_value())
+        << "round " << round << ": " << (want ? want->problem : "") << " / " << (got ? got->problem : "");
+    if (want) {
+      EXPECT_EQ(got->problem, want->problem) << "round " << round;
+      EXPECT_EQ(got->seq, want->seq) << "round " << round;
+      kinds.insert(want->problem.substr(0, want->problem.find(' ', 6)));
+    }
+    EXPECT_EQ(v.entries(), static_cast<int64_t>(log.size()));
+    EXPECT_EQ(v.checkpoints(), static_cast<int64_t>(by_seq.size()));
+    EXPECT_EQ(Verify(log, cps, sig).has_value(), want.has_value());
+  }
+  EXPECT_GE(kinds.size(), 4u) << "the rounds should cover most kinds of finding";
+}
+
+TEST_F(AuditChainTest, TheStreamVerifierKeepsNoEntries) {
+  // A long log generated on the fly and never held: only the last entry exists at any time.
+  StreamVerifier v([this](std::string_view m, std::string_view s) { return signer_->Verify(m, s); });
+  SealedEntry prev;
+  for (int i = 1; i <= 20000; ++i) {
+    SealedEntry e = Seal(i == 1 ? nullptr : &prev, Read(i));
+    Checkpoint c{e.entry.seq, e.hash, "t", i % 5000 == 0 ? signer_->Sign(CheckpointMessage(i, e.hash)) : ""};
+    v.AddEntry(e, i % 5000 == 0 ? &c : nullptr);
+    prev = std::move(e);
+  }
+  EXPECT_FALSE(v.Finish());
+  EXPECT_EQ(v.entries(), 20000);
+  EXPECT_EQ(v.checkpoints(), 4);
+  EXPECT_FALSE(v.settled());
 }
 
 TEST_F(AuditChainTest, SigningKeyIsPrivateAndReusedAcrossRestarts) {

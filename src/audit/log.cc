@@ -35,11 +35,7 @@ Result<std::vector<SealedEntry>> Log::Record(std::vector<Entry> entries) {
 
 Status Log::CheckpointNow(const std::string& time) {
   assert(signer_ && "checkpoints need the signing key");
-  std::optional<SealedEntry> head;
-  KILDE_RETURN_IF_ERROR(store_->ScanAll([&](const SealedEntry& e) {
-    head = e;
-    return Status::Ok();
-  }));
+  KILDE_ASSIGN_OR_RETURN(std::optional<SealedEntry> head, store_->Last());
   if (!head) return Status::Ok();
   return CheckpointAt(*head, time);
 }
@@ -52,18 +48,22 @@ Status Log::CheckpointAt(const SealedEntry& head, const std::string& time) {
 }
 
 Result<Log::Report> Log::VerifyStored() {
-  std::vector<SealedEntry> entries;
-  KILDE_RETURN_IF_ERROR(store_->ScanAll([&](const SealedEntry& e) {
-    entries.push_back(e);
-    return Status::Ok();
-  }));
-  KILDE_ASSIGN_OR_RETURN(auto checkpoints, store_->Checkpoints());
+  StreamVerifier v(
+      [this](std::string_view m, std::string_view s) { return signer_ && signer_->Verify(m, s); });
+  // Once the finding is settled, entries are only counted (the report says how many were read).
+  KILDE_RETURN_IF_ERROR(store_->ScanForVerify(
+      [&](const SealedEntry& e, const Checkpoint* at) {
+        v.AddEntry(e, at);
+        return Status::Ok();
+      },
+      [&](const Checkpoint& c) {
+        v.AddOrphanCheckpoint(c);
+        return Status::Ok();
+      }));
   Report r;
-  r.entries = static_cast<int64_t>(entries.size());
-  r.checkpoints = static_cast<int64_t>(checkpoints.size());
-  r.finding = Verify(entries, checkpoints, [this](std::string_view m, std::string_view s) {
-    return signer_ && signer_->Verify(m, s);
-  });
+  r.entries = v.entries();
+  r.checkpoints = v.checkpoints();
+  r.finding = v.Finish();
   return r;
 }
 

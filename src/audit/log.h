@@ -30,7 +30,7 @@ class Log {
   // when the chain passes a multiple of checkpoint_every. Returns the sealed entries.
   Result<std::vector<SealedEntry>> Record(std::vector<Entry> entries);
   // Signs a checkpoint at the current head (e.g. on shutdown, or every T seconds); no-op when
-  // the head already has one or the log is empty. Reads the whole log to find the head.
+  // the head already has one or the log is empty.
   Status CheckpointNow(const std::string& time);
   // Signs a checkpoint at `head`, an entry this log appended (Record's result); no-op when it has one.
   Status CheckpointAt(const SealedEntry& head, const std::string& time);
@@ -41,7 +41,8 @@ class Log {
     int64_t checkpoints = 0;
     std::optional<Finding> finding;  // the first problem, if any
   };
-  // Reads the whole stored log and verifies chain and checkpoints.
+  // Reads the whole stored log as a stream (constant memory: audit::StreamVerifier over
+  // store::AuditStore::ScanForVerify) and verifies chain and checkpoints.
   Result<Report> VerifyStored();
 
  private:

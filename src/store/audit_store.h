@@ -46,6 +46,30 @@ struct AuditCheckpoint {
   std::string signature;  // base64url
 };
 
+// A place in a listing ordered by (time, seq): the listing goes on with the entries after it.
+struct AuditPosition {
+  std::string time;
+  int64_t seq = 0;
+};
+
+// Which entries AuditStore::Entries lists. Times compare as text, so bounds must have the form of
+// AuditEntry::time ("2026-11-23T22:40:00.000Z").
+struct AuditQuery {
+  std::vector<std::string> products;   // entries about these products; empty: every entry
+  std::string from;                    // time >= from; "" for no lower bound
+  std::string to;                      // time < to; "" for no upper bound
+  std::optional<AuditPosition> after;  // keyset paging: only entries after this position
+  int limit = 100;                     // > 0
+};
+
+// Which entries AuditStore::EntriesForSubject lists.
+struct AuditSubjectQuery {
+  std::string subject;                  // a keyed hash as stored in AuditEntry::subjects
+  std::optional<int64_t> before_seq;    // keyset paging (newest first): only entries with seq < this
+  std::optional<std::string> decision;  // only entries with this decision ("allowed"); nullopt: any
+  int limit = 100;                      // > 0
+};
+
 class AuditStore {
  public:
   virtual ~AuditStore() = default;
@@ -55,9 +79,27 @@ class AuditStore {
   using SealFn = std::function<std::vector<SealedAuditEntry>(const std::optional<SealedAuditEntry>& last)>;
   virtual Result<std::vector<SealedAuditEntry>> Append(const SealFn& seal) = 0;
   virtual Status AddCheckpoint(const AuditCheckpoint& c) = 0;
-  // Every entry in storage order (ascending seq), for verification; the callback may stop early.
+  // Every entry in storage order (ascending seq); a non-OK status from `fn` stops the scan and is returned.
   virtual Status ScanAll(const std::function<Status(const SealedAuditEntry&)>& fn) = 0;
+  // Every checkpoint, ascending seq (all in memory: one per N entries).
   virtual Result<std::vector<AuditCheckpoint>> Checkpoints() = 0;
+  // The last entry (highest seq), nullopt for an empty log. One indexed lookup.
+  virtual Result<std::optional<SealedAuditEntry>> Last() = 0;
+
+  // For verification in constant memory: every entry in storage order (ascending seq), each with
+  // the checkpoint stored at its seq (nullptr if none) — entries and their checkpoints from one
+  // read snapshot — then every checkpoint naming a seq that has no entry, ascending. A non-OK
+  // status from a callback stops the scan and is returned.
+  using VerifyEntryFn = std::function<Status(const SealedAuditEntry&, const AuditCheckpoint* at)>;
+  using VerifyOrphanFn = std::function<Status(const AuditCheckpoint&)>;
+  virtual Status ScanForVerify(const VerifyEntryFn& entry, const VerifyOrphanFn& orphan) = 0;
+
+  // The entries matching `q`, ordered by (time, seq), at most q.limit. Indexed: the cost grows
+  // with q.limit times the number of products asked for, not with the size of the log.
+  virtual Result<std::vector<SealedAuditEntry>> Entries(const AuditQuery& q) = 0;
+  // The entries whose subjects include q.subject, newest first (descending seq), at most q.limit.
+  // Indexed by (subject, seq).
+  virtual Result<std::vector<SealedAuditEntry>> EntriesForSubject(const AuditSubjectQuery& q) = 0;
 };
 
 }  // namespace kilde::store

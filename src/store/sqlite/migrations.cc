@@ -200,6 +200,11 @@ CREATE TRIGGER access_request_events_no_update BEFORE UPDATE ON access_request_e
 CREATE TRIGGER access_request_events_no_delete BEFORE DELETE ON access_request_events
   BEGIN SELECT RAISE(ABORT, 'the request history is append-only'); END;
 )sql",
+      // 5: listing the audit log by time across all products (GET /api/v1/audit for kilde:admin).
+      // Per product, audit_entries_product (product, time, and the rowid seq) serves the listing.
+      R"sql(
+CREATE INDEX IF NOT EXISTS audit_entries_time ON audit_entries (time);
+)sql",
   };
   return kMigrations;
 }

@@ -15,6 +15,10 @@ class SqliteAuditStore final : public AuditStore {
   Status AddCheckpoint(const AuditCheckpoint& c) override;
   Status ScanAll(const std::function<Status(const SealedAuditEntry&)>& fn) override;
   Result<std::vector<AuditCheckpoint>> Checkpoints() override;
+  Result<std::optional<SealedAuditEntry>> Last() override;
+  Status ScanForVerify(const VerifyEntryFn& entry, const VerifyOrphanFn& orphan) override;
+  Result<std::vector<SealedAuditEntry>> Entries(const AuditQuery& q) override;
+  Result<std::vector<SealedAuditEntry>> EntriesForSubject(const AuditSubjectQuery& q) override;
 
  private:
   Status Counted(Status s) {

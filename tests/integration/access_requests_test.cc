@@ -209,7 +209,8 @@ TEST_F(AccessRequestsTest, CallersListTheirRequestsAcrossProducts) {
   auto mine = client().Get("/api/v1/access-requests?role=requester", Bearer(req_a));
   ASSERT_EQ(mine.status, 200) << mine.Describe();
   EXPECT_EQ(Ids(mine).size(), 2u);
-  for (const auto& item : mine.Json()["items"])
+  const Json mine_json = mine.Json();  // keep the document alive while iterating
+  for (const auto& item : mine_json["items"])
     EXPECT_TRUE(item["href"].get<std::string>().starts_with(server().base_url() + "/api/v1/products/"));
   // role=owner needs kilde:owner; bad values and no token are refused.
   EXPECT_TRUE(IsError(client().Get("/api/v1/access-requests?role=owner", Bearer(req_a)), 403, "forbidden"));

@@ -63,7 +63,8 @@ TEST_F(ErrorsTest, EveryValidationClassIsReported) {
       HasProblems(r, {"titel:unknown_field", "legal_basis.restriction:required", "frequency:invalid_value",
                       "themes[1]:invalid_value", "landing_page:invalid_format", "publisher:not_found",
                       "concepts[0]:not_found", "contact_point.email:invalid_format"}));
-  for (const auto& d : r.Json()["error"]["details"]) {
+  const Json r_json = r.Json();  // keep the document alive while iterating
+  for (const auto& d : r_json["error"]["details"]) {
     EXPECT_TRUE(d.contains("field") && d["field"].is_string()) << d.dump();
     EXPECT_TRUE(d.contains("problem") && d["problem"].is_string()) << d.dump();
   }

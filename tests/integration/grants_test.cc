@@ -147,7 +147,8 @@ TEST_F(GrantsTest, GranteeSeesItsOwnGrantsOnly) {
   auto all = client().Get("/api/v1/grants", Bearer(reader_a));
   ASSERT_EQ(all.status, 200) << all.Describe();
   EXPECT_EQ(Ids(all).size(), 2u);
-  for (const auto& g : all.Json()["items"]) EXPECT_EQ(g["grantee_orgnr"], a);
+  const Json all_json = all.Json();  // keep the document alive while iterating
+  for (const auto& g : all_json["items"]) EXPECT_EQ(g["grantee_orgnr"], a);
   auto one_product = client().Get("/api/v1/grants?product=" + p.id, Bearer(reader_a));
   EXPECT_EQ(Ids(one_product), std::vector<std::string>{id_a}) << one_product.Describe();
   // Reading is not managing.

@@ -4,6 +4,7 @@
 // (catalog/) → store::CatalogStore (store/sqlite/). Thread safe after construction.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -109,6 +110,11 @@ class App {
   // The 401/403 of a denied read, audited like any read of the product.
   http::Response DeniedRead(const http::Request& req, const ReadAccess& access,
                             const store::ProductRow& product, const std::string& edition);
+  // The grants in force for (product, orgnr, client): read from the store, or from a cache kept at most
+  // 1 s and dropped by every write to grants or access requests (grant_generation_), so that a
+  // revocation through the API counts from the next request.
+  Result<std::vector<store::GrantRow>> GrantsInForce(const std::string& product, const std::string& orgnr,
+                                                     const std::string& client_id);
   // The number of rows of `edition` inside `scope` (the edition's row count when it filters none).
   Result<int64_t> CountInScope(const store::EditionRow& edition, const products::Schema& schema,
                                const query::QueryScope& scope);
@@ -172,6 +178,15 @@ class App {
   };
   std::mutex token_cache_mu_;
   std::unordered_map<std::string, CachedToken> token_cache_;
+  // GrantsInForce's cache; grant_generation_ is bumped after every write under /grants or /access-requests.
+  struct CachedGrants {
+    uint64_t generation = 0;
+    std::chrono::steady_clock::time_point at;
+    std::vector<store::GrantRow> grants;
+  };
+  std::atomic<uint64_t> grant_generation_{0};
+  std::mutex grant_cache_mu_;
+  std::unordered_map<std::string, CachedGrants> grant_cache_;
   // Short-lived caches of catalog facts the read path needs (read_access.cc), guarded by the mutex.
   std::mutex owner_cache_mu_;
   std::map<std::string, std::pair<std::string, std::chrono::steady_clock::time_point>> owner_cache_;

@@ -102,6 +102,36 @@ Result<bool> App::IsCatalogOrganisation(const std::string& orgnr) {
   return org_numbers_.count(orgnr) > 0;
 }
 
+Result<std::vector<store::GrantRow>> App::GrantsInForce(const std::string& product, const std::string& orgnr,
+                                                        const std::string& client_id) {
+  const auto now = std::chrono::steady_clock::now();
+  const std::string now_text = NowRfc3339();
+  // Read before the store: an entry filled from a read that raced a write carries the old
+  // generation and is never used after the write's bump.
+  const uint64_t generation = grant_generation_.load();
+  const std::string key = product + '\n' + orgnr + '\n' + client_id;
+  std::vector<store::GrantRow> grants;
+  bool hit = false;
+  {
+    std::lock_guard lock(grant_cache_mu_);
+    auto it = grant_cache_.find(key);
+    if (it != grant_cache_.end() && it->second.generation == generation &&
+        now - it->second.at < std::chrono::seconds(1)) {
+      grants = it->second.grants;
+      hit = true;
+    }
+  }
+  if (!hit) {
+    KILDE_ASSIGN_OR_RETURN(grants, store_->access().ActiveGrants(product, orgnr, client_id, now_text));
+    std::lock_guard lock(grant_cache_mu_);
+    if (grant_cache_.size() > 10000) grant_cache_.clear();
+    grant_cache_[key] = {generation, now, grants};
+  }
+  // A cached grant may have ended since (valid_to is exclusive; RFC 3339 UTC compares as text).
+  std::erase_if(grants, [&](const store::GrantRow& g) { return g.valid_to && *g.valid_to <= now_text; });
+  return grants;
+}
+
 Result<App::ReadAccess> App::DecideRead(const http::Request& req, const store::ProductRow& product,
                                         const products::Schema& schema) {
   ReadAccess a;
@@ -127,8 +157,7 @@ Result<App::ReadAccess> App::DecideRead(const http::Request& req, const store::P
       return a;
     }
     if (auth::HasScope(*p, auth::kScopeRead)) {
-      KILDE_ASSIGN_OR_RETURN(auto grants, store_->access().ActiveGrants(product.id, p->consumer_orgnr,
-                                                                        p->client_id, NowRfc3339()));
+      KILDE_ASSIGN_OR_RETURN(auto grants, GrantsInForce(product.id, p->consumer_orgnr, p->client_id));
       if (!grants.empty()) {
         // Several grants: the one named in X-Kilde-Grant, else the most recent.
         const std::string wanted = req.Header("x-kilde-grant");

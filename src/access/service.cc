@@ -100,6 +100,7 @@ Result<json> AccessService::CreateGrant(const std::string& product, const json& 
   g.created_by = by.actor();
   g.version = 1;
   KILDE_RETURN_IF_ERROR(store_->access().InsertGrant(g));
+  ++grant_generation_;
   return GrantJson(g, now);
 }
 
@@ -146,6 +147,7 @@ Result<json> AccessService::NarrowGrant(const std::string& product, const std::s
   SetTerms(after, g);
   g.version = expected + 1;
   KILDE_RETURN_IF_ERROR(store_->access().UpdateGrant(g, expected));
+  ++grant_generation_;
   return GrantJson(g, now);
 }
 
@@ -155,6 +157,7 @@ Result<json> AccessService::RevokeGrant(const std::string& product, const std::s
   KILDE_RETURN_IF_ERROR(VersionOk(g, if_match));
   const std::string now = clock_();
   KILDE_RETURN_IF_ERROR(store_->access().RevokeGrant(id, now, by.actor(), g.version));
+  ++grant_generation_;
   KILDE_ASSIGN_OR_RETURN(g, store_->access().GetGrant(id));
   return GrantJson(g, now);
 }
@@ -241,6 +244,7 @@ Result<Approval> AccessService::Approve(const std::string& product, const std::s
   g.version = 1;
   KILDE_ASSIGN_OR_RETURN(auto updated, store_->access().TransitionRequest(
                                            {r.id, "pending", "approved", by.actor(), now, "", g}));
+  ++grant_generation_;
   KILDE_ASSIGN_OR_RETURN(json request, WithEvents(updated));
   return Approval{std::move(request), GrantJson(g, now)};
 }

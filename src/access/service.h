@@ -14,6 +14,8 @@
 // others get kFailedPrecondition).
 #pragma once
 
+#include <atomic>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -108,6 +110,10 @@ class AccessService {
 
   // The grants in force for `orgnr` (and its client `client_id`) on `product` at `now` (the clock
   // when empty), with their pseudonym keys: the input of query enforcement (see EnforcementTerms in terms.h).
+  // Changes whenever this service creates, narrows or revokes a grant (approvals included): readers
+  // that cache grants compare it to know their copy is stale. Thread safe.
+  uint64_t grant_generation() const { return grant_generation_.load(); }
+
   Result<std::vector<store::GrantRow>> ActiveGrantsFor(const std::string& product, const std::string& orgnr,
                                                        const std::string& client_id,
                                                        const std::string& now = "");
@@ -125,6 +131,7 @@ class AccessService {
   store::Store* store_;
   products::ProductService products_;
   Clock clock_;
+  std::atomic<uint64_t> grant_generation_{0};
 };
 
 }  // namespace kilde::access

@@ -14,20 +14,12 @@ namespace kilde::api {
 
 void App::AddAggregateRoutes() {
   router_.Add("GET", "/api/v1/products/{id}/editions/{edition}/aggregate", [this](http::Request& req) {
-    auto product = store_->products().Get(req.PathParam("id"));
-    if (!product.ok()) return http::FromStatus(product.status());
-    auto edition = store_->products().Edition(product->id, req.PathParam("edition"));
-    if (!edition.ok()) return http::FromStatus(edition.status());
-    // Aggregates are computed with the schema their edition was checked against.
-    auto schema = products_.SchemaAt(edition->product, edition->schema_version);
-    if (!schema.ok()) return http::FromStatus(schema.status());
-    auto access = DecideRead(req, *product, *schema);
-    if (!access.ok()) return http::FromStatus(access.status());
-    if (!access->denied.ok()) return DeniedRead(req, *access, *product, edition->id);
-    const query::QueryScope& scope = access->scope;
-    ReadResult read = CachedRead(req, *edition, "aggregate", scope,
-                                 [&] { return RenderAggregate(req, *edition, *schema, scope); });
-    return Audited(req, *access, *product, edition->id, std::move(read));
+    auto opened = OpenEditionRead(req);
+    if (auto* refused = std::get_if<http::Response>(&opened)) return std::move(*refused);
+    const EditionRead& r = std::get<EditionRead>(opened);
+    ReadResult read = CachedRead(req, r.edition, "aggregate", r.access.scope,
+                                 [&] { return RenderAggregate(req, r.edition, r.schema, r.access.scope); });
+    return Audited(req, r.access, r.product, r.edition.id, std::move(read));
   });
 }
 

@@ -33,13 +33,7 @@ App::App(config::Config cfg, std::unique_ptr<store::Store> store, std::unique_pt
 
 http::Response App::Handle(http::Request& req) {
   if (auto denied = Authenticate(req)) return std::move(*denied);
-  http::Response r = router_.Dispatch(req);
-  // A write to grants or access requests (an approval creates a grant) may change who reads what:
-  // cached grants are not used after its response.
-  if (req.method != "GET" && req.method != "HEAD" &&
-      (r.route.find("/grants") != std::string::npos || r.route.find("/access-requests") != std::string::npos))
-    ++grant_generation_;
-  return r;
+  return router_.Dispatch(req);
 }
 
 ReadResult App::CachedRead(const http::Request& req, const store::EditionRow& edition, std::string_view kind,

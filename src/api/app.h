@@ -14,6 +14,7 @@
 #include <set>
 #include <string_view>
 #include <unordered_map>
+#include <variant>
 
 #include "access/service.h"
 #include "api/response_cache.h"
@@ -104,6 +105,17 @@ class App {
   // diffs. Grants are read from the store on every call (a revocation counts from the next request).
   Result<ReadAccess> DecideRead(const http::Request& req, const store::ProductRow& product,
                                 const products::Schema& schema);
+  // An edition being read: the product, the edition (`latest` resolved), the schema it was checked
+  // against, and the caller's access to it.
+  struct EditionRead {
+    store::ProductRow product;
+    store::EditionRow edition;
+    products::Schema schema;
+    ReadAccess access;
+  };
+  // Resolves {id} and {edition} of `req` and decides the caller's access (DecideRead). Either the
+  // read, or the response to send instead: 404, or the audited 401/403 of a denied read.
+  std::variant<EditionRead, http::Response> OpenEditionRead(const http::Request& req);
   // `read.response`, held back by before_send until its audit entry is durable when access.audited.
   http::Response Audited(const http::Request& req, const ReadAccess& access, const store::ProductRow& product,
                          const std::string& edition, ReadResult read);
@@ -111,8 +123,8 @@ class App {
   http::Response DeniedRead(const http::Request& req, const ReadAccess& access,
                             const store::ProductRow& product, const std::string& edition);
   // The grants in force for (product, orgnr, client): read from the store, or from a cache kept at most
-  // 1 s and dropped by every write to grants or access requests (grant_generation_), so that a
-  // revocation through the API counts from the next request.
+  // 1 s and dropped when the AccessService writes a grant (its grant_generation), so that a
+  // revocation counts from the next request.
   Result<std::vector<store::GrantRow>> GrantsInForce(const std::string& product, const std::string& orgnr,
                                                      const std::string& client_id);
   // The number of rows of `edition` inside `scope` (the edition's row count when it filters none).
@@ -178,13 +190,12 @@ class App {
   };
   std::mutex token_cache_mu_;
   std::unordered_map<std::string, CachedToken> token_cache_;
-  // GrantsInForce's cache; grant_generation_ is bumped after every write under /grants or /access-requests.
+  // GrantsInForce's cache, each entry tagged with access_.grant_generation() when it was read.
   struct CachedGrants {
     uint64_t generation = 0;
     std::chrono::steady_clock::time_point at;
     std::vector<store::GrantRow> grants;
   };
-  std::atomic<uint64_t> grant_generation_{0};
   std::mutex grant_cache_mu_;
   std::unordered_map<std::string, CachedGrants> grant_cache_;
   // Short-lived caches of catalog facts the read path needs (read_access.cc), guarded by the mutex.

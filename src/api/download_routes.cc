@@ -63,24 +63,19 @@ void App::AddDownloadRoutes() {
       return http::ErrorResponse(400, "bad_request",
                                  "unknown format '" + *chosen + "'; use csv, json or ndjson");
 
-    auto product = store_->products().Get(req.PathParam("id"));
-    if (!product.ok()) return http::FromStatus(product.status());
-    auto edition = store_->products().Edition(product->id, req.PathParam("edition"));
-    if (!edition.ok()) return http::FromStatus(edition.status());
-    auto schema = products_.SchemaAt(edition->product, edition->schema_version);
-    if (!schema.ok()) return http::FromStatus(schema.status());
-    auto access = DecideRead(req, *product, *schema);
-    if (!access.ok()) return http::FromStatus(access.status());
-    if (!access->denied.ok()) return DeniedRead(req, *access, *product, edition->id);
-    const query::QueryScope* scope = &access->scope;
+    auto opened = OpenEditionRead(req);
+    if (auto* refused = std::get_if<http::Response>(&opened)) return std::move(*refused);
+    const EditionRead& read = std::get<EditionRead>(opened);
+    const store::EditionRow& edition = read.edition;
+    const query::QueryScope& scope = read.access.scope;
 
-    const std::string etag = ScopedETag(*edition, format->extension, *scope);
+    const std::string etag = ScopedETag(edition, format->extension, scope);
     http::Response r;
     r.headers.emplace_back("ETag", etag);
-    r.headers.emplace_back("X-Edition", edition->id);
+    r.headers.emplace_back("X-Edition", edition.id);
     // X-Content-SHA256 is the SHA-256 of the body: the edition's content hash, which is the
     // unrestricted download's. A scoped body's hash is not known before it is streamed: no header.
-    if (query::IsUnrestricted(*scope)) r.headers.emplace_back("X-Content-SHA256", edition->sha256);
+    if (query::IsUnrestricted(scope)) r.headers.emplace_back("X-Content-SHA256", edition.sha256);
     // An edition id names immutable bytes; "latest" moves, so it must be revalidated.
     r.headers.emplace_back("Cache-Control", req.PathParam("edition") == "latest"
                                                 ? "private, no-cache"
@@ -88,28 +83,28 @@ void App::AddDownloadRoutes() {
     if (http::IfNoneMatchHits(req.Header("if-none-match"), etag)) {
       r.status = 304;
       r.content_type.clear();
-      return Audited(req, *access, *product, edition->id, ReadResult{std::move(r), {}});
+      return Audited(req, read.access, read.product, edition.id, ReadResult{std::move(r), {}});
     }
     // The audit entry of a download names every row it will contain: a pre-pass over the edition
     // (within the scope) counts them and collects their data subjects before the body starts.
     ReadOutcome outcome;
-    if (access->audited) {
-      auto counted = CountInScope(*edition, *schema, *scope);
+    if (read.access.audited) {
+      auto counted = CountInScope(edition, read.schema, scope);
       if (!counted.ok()) return http::FromStatus(counted.status());
       outcome.rows = *counted;
-      if (scope->subject_column) {
-        auto subjects = query::DownloadSubjects(store_->products(), *edition, *scope);
+      if (scope.subject_column) {
+        auto subjects = query::DownloadSubjects(store_->products(), edition, scope);
         if (!subjects.ok()) return http::FromStatus(subjects.status());
         outcome.subjects = std::move(*subjects);
       }
     }
-    auto source = std::make_unique<query::DownloadSource>(&store_->products(), *edition, *schema, *scope,
+    auto source = std::make_unique<query::DownloadSource>(&store_->products(), edition, read.schema, scope,
                                                           format->writer);
     r.content_type = std::string(source->content_type());
-    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + edition->product + "_" +
-                                                      edition->id + "." + format->extension + "\"");
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + edition.product + "_" +
+                                                      edition.id + "." + format->extension + "\"");
     r.source = std::move(source);
-    return Audited(req, *access, *product, edition->id, ReadResult{std::move(r), std::move(outcome)});
+    return Audited(req, read.access, read.product, edition.id, ReadResult{std::move(r), std::move(outcome)});
   });
 }
 

@@ -102,13 +102,27 @@ Result<bool> App::IsCatalogOrganisation(const std::string& orgnr) {
   return org_numbers_.count(orgnr) > 0;
 }
 
+std::variant<App::EditionRead, http::Response> App::OpenEditionRead(const http::Request& req) {
+  auto product = store_->products().Get(req.PathParam("id"));
+  if (!product.ok()) return http::FromStatus(product.status());
+  auto edition = store_->products().Edition(product->id, req.PathParam("edition"));
+  if (!edition.ok()) return http::FromStatus(edition.status());
+  // An edition is read with the schema it was checked against.
+  auto schema = products_.SchemaAt(edition->product, edition->schema_version);
+  if (!schema.ok()) return http::FromStatus(schema.status());
+  auto access = DecideRead(req, *product, *schema);
+  if (!access.ok()) return http::FromStatus(access.status());
+  if (!access->denied.ok()) return DeniedRead(req, *access, *product, edition->id);
+  return EditionRead{std::move(*product), std::move(*edition), std::move(*schema), std::move(*access)};
+}
+
 Result<std::vector<store::GrantRow>> App::GrantsInForce(const std::string& product, const std::string& orgnr,
                                                         const std::string& client_id) {
   const auto now = std::chrono::steady_clock::now();
   const std::string now_text = NowRfc3339();
   // Read before the store: an entry filled from a read that raced a write carries the old
   // generation and is never used after the write's bump.
-  const uint64_t generation = grant_generation_.load();
+  const uint64_t generation = access_.grant_generation();
   const std::string key = product + '\n' + orgnr + '\n' + client_id;
   std::vector<store::GrantRow> grants;
   bool hit = false;

@@ -13,20 +13,12 @@ namespace kilde::api {
 
 void App::AddRowRoutes() {
   router_.Add("GET", "/api/v1/products/{id}/editions/{edition}/rows", [this](http::Request& req) {
-    auto product = store_->products().Get(req.PathParam("id"));
-    if (!product.ok()) return http::FromStatus(product.status());
-    auto edition = store_->products().Edition(product->id, req.PathParam("edition"));
-    if (!edition.ok()) return http::FromStatus(edition.status());
-    // Rows are read with the schema their edition was checked against.
-    auto schema = products_.SchemaAt(edition->product, edition->schema_version);
-    if (!schema.ok()) return http::FromStatus(schema.status());
-    auto access = DecideRead(req, *product, *schema);
-    if (!access.ok()) return http::FromStatus(access.status());
-    if (!access->denied.ok()) return DeniedRead(req, *access, *product, edition->id);
-    const query::QueryScope& scope = access->scope;
-    ReadResult read =
-        CachedRead(req, *edition, "rows", scope, [&] { return RenderRows(req, *edition, *schema, scope); });
-    return Audited(req, *access, *product, edition->id, std::move(read));
+    auto opened = OpenEditionRead(req);
+    if (auto* refused = std::get_if<http::Response>(&opened)) return std::move(*refused);
+    const EditionRead& r = std::get<EditionRead>(opened);
+    ReadResult read = CachedRead(req, r.edition, "rows", r.access.scope,
+                                 [&] { return RenderRows(req, r.edition, r.schema, r.access.scope); });
+    return Audited(req, r.access, r.product, r.edition.id, std::move(read));
   });
 }
 

@@ -48,8 +48,11 @@ std::optional<std::string> Unhex(std::string_view s) {
 std::string HmacSha256Hex(std::string_view key, std::string_view data) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &len);
+  // An empty key is valid HMAC; OpenSSL wants a non-null pointer for it.
+  static const unsigned char kNoKey = 0;
+  const void* k = key.empty() ? static_cast<const void*>(&kNoKey) : key.data();
+  HMAC(EVP_sha256(), k, static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), mac, &len);
   return Hex(mac, len);
 }
 

@@ -1,14 +1,12 @@
 #include "query/scope_output.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <algorithm>
 #include <cassert>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 
+#include "base/secret.h"
 #include "base/sha256.h"
 
 namespace kilde::query {
@@ -74,22 +72,7 @@ std::string CellText(const Cell& c, products::ColumnType type) {
 }
 
 std::string Pseudonym(std::string_view key, std::string_view canonical_text) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  static const unsigned char kNoKey = 0;
-  const void* k = key.empty() ? static_cast<const void*>(&kNoKey) : key.data();
-  unsigned char* ok =
-      HMAC(EVP_sha256(), k, static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(canonical_text.data()), canonical_text.size(), mac, &len);
-  assert(ok && len == 32);
-  (void)ok;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < 16; ++i) {
-    out += kHex[mac[i] >> 4];
-    out += kHex[mac[i] & 0xF];
-  }
-  return out;
+  return HmacSha256Hex(key, canonical_text).substr(0, 32);
 }
 
 OutputMask::OutputMask(const products::Schema& schema, const QueryScope& scope,

@@ -29,6 +29,15 @@ void App::AddOpsRoutes() {
         "# HELP kilde_response_cache_bytes Bytes held by the response cache.\n"
         "# TYPE kilde_response_cache_bytes gauge\nkilde_response_cache_bytes {}\n",
         store_->error_count(), KILDE_VERSION, cache_.hits(), cache_.misses(), cache_.bytes());
+    if (recorder_)
+      extra += fmt::format(
+          "# HELP kilde_audit_entries_total Audit entries made durable.\n"
+          "# TYPE kilde_audit_entries_total counter\nkilde_audit_entries_total {}\n"
+          "# HELP kilde_audit_batches_total Audit log transactions (group commits).\n"
+          "# TYPE kilde_audit_batches_total counter\nkilde_audit_batches_total {}\n"
+          "# HELP kilde_audit_failures_total Audit entries that could not be written (their reads got 503).\n"
+          "# TYPE kilde_audit_failures_total counter\nkilde_audit_failures_total {}\n",
+          recorder_->entries_recorded(), recorder_->batches(), recorder_->failures());
     http::Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     r.body = metrics_.Render(extra);

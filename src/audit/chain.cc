@@ -5,17 +5,53 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/json_text.h"
 #include "base/sha256.h"
 
 namespace kilde::audit {
 
 const char* const kGenesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
+namespace {
+
+bool AllValidUtf8(const Entry& e) {
+  for (const std::string* s : {&e.time, &e.request_id, &e.decision, &e.consumer, &e.client_id, &e.supplier,
+                               &e.product, &e.edition, &e.grant, &e.purpose, &e.legal_basis, &e.query})
+    if (!IsValidUtf8(*s)) return false;
+  for (const std::string& s : e.subjects)
+    if (!IsValidUtf8(s)) return false;
+  return true;
+}
+
+}  // namespace
+
 std::string Canonical(const Entry& e) {
-  nlohmann::json j = nlohmann::json::array({e.seq, e.time, e.request_id, e.decision, e.consumer, e.client_id,
-                                            e.supplier, e.product, e.edition, e.grant, e.purpose,
-                                            e.legal_basis, e.query, e.rows, e.subjects});
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (!AllValidUtf8(e)) {
+    // Invalid UTF-8 is written as U+FFFD; nlohmann's dump is the definition of the form.
+    nlohmann::json j = nlohmann::json::array({e.seq, e.time, e.request_id, e.decision, e.consumer,
+                                              e.client_id, e.supplier, e.product, e.edition, e.grant,
+                                              e.purpose, e.legal_basis, e.query, e.rows, e.subjects});
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+  // The same bytes without building a document (the audit writer does this for every entry).
+  std::string out;
+  out.reserve(256 + e.query.size() + e.purpose.size() + e.legal_basis.size() + 67 * e.subjects.size());
+  out += '[';
+  out += std::to_string(e.seq);
+  for (const std::string* s : {&e.time, &e.request_id, &e.decision, &e.consumer, &e.client_id, &e.supplier,
+                               &e.product, &e.edition, &e.grant, &e.purpose, &e.legal_basis, &e.query}) {
+    out += ',';
+    AppendJsonString(*s, out);
+  }
+  out += ',';
+  out += std::to_string(e.rows);
+  out += ",[";
+  for (size_t i = 0; i < e.subjects.size(); ++i) {
+    if (i) out += ',';
+    AppendJsonString(e.subjects[i], out);
+  }
+  out += "]]";
+  return out;
 }
 
 std::string ChainHash(std::string_view prev_hash, const Entry& e) {

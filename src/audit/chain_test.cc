@@ -10,6 +10,8 @@
 #include <random>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "audit/signer.h"
 
 namespace kilde::audit {
@@ -58,6 +60,33 @@ class AuditChainTest : public ::testing::Test {
   std::vector<SealedEntry> log_;
   std::vector<Checkpoint> checkpoints_;
 };
+
+// The canonical form defines every stored hash: it must stay the nlohmann dump it was first
+// written as, whatever the fields hold (quotes, control characters, Norwegian letters, invalid UTF-8).
+TEST(AuditCanonicalTest, SameBytesAsTheJsonLibrary) {
+  std::mt19937 rng(7);
+  const std::string pieces[] = {"a", "Tøyen", "\"",   "\\",   "\n",         "\x02",
+                                "§", "𝄞",     "\xc3", "\xff", "12345678901"};
+  auto text = [&] {
+    std::string s;
+    for (int n = static_cast<int>(rng() % 5); n > 0; --n) s += pieces[rng() % std::size(pieces)];
+    return s;
+  };
+  for (int i = 0; i < 3000; ++i) {
+    Entry e = Read(i);
+    for (std::string* f : {&e.time, &e.request_id, &e.decision, &e.consumer, &e.client_id, &e.supplier,
+                           &e.product, &e.edition, &e.grant, &e.purpose, &e.legal_basis, &e.query})
+      if (rng() % 3 == 0) *f = text();
+    e.seq = static_cast<int64_t>(rng());
+    e.rows = rng() % 2 ? -static_cast<int64_t>(rng()) : static_cast<int64_t>(rng());
+    e.subjects.clear();
+    for (int n = static_cast<int>(rng() % 3); n > 0; --n) e.subjects.push_back(text());
+    const nlohmann::json j = nlohmann::json::array({e.seq, e.time, e.request_id, e.decision, e.consumer,
+                                                    e.client_id, e.supplier, e.product, e.edition, e.grant,
+                                                    e.purpose, e.legal_basis, e.query, e.rows, e.subjects});
+    ASSERT_EQ(Canonical(e), j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) << i;
+  }
+}
 
 TEST_F(AuditChainTest, AnIntactLogVerifies) {
   EXPECT_EQ(log_[0].prev_hash, kGenesis);

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/json_text.h"
 #include "http/message.h"
 #include "products/schema.h"
 #include "store/product_store.h"
@@ -56,7 +57,6 @@ void AppendJsonCell(const store::Cell& c, products::ColumnType type, std::string
 void AppendJsonRow(const std::vector<std::string>& names, const std::vector<store::Cell>& cells,
                    const std::vector<products::ColumnType>& types, std::string& out);
 
-// Appends `s` as a JSON string literal (with quotes) to `out`.
-void AppendJsonString(std::string_view s, std::string& out);
+using kilde::AppendJsonString;  // base/json_text.h
 
 }  // namespace kilde::query

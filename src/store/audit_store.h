@@ -75,7 +75,8 @@ class AuditStore {
   virtual ~AuditStore() = default;
   // In one durable transaction (synced before it returns): `seal(last)` turns the entries to
   // append into sealed ones given the current last entry (nullopt for an empty log); they are
-  // stored and returned. Appends are serialised, so `last` is always the true last entry.
+  // stored and returned. Appends are serialised, so `last` is always the true last entry. Of `last`
+  // only entry.seq and hash are filled: they are all sealing needs.
   using SealFn = std::function<std::vector<SealedAuditEntry>(const std::optional<SealedAuditEntry>& last)>;
   virtual Result<std::vector<SealedAuditEntry>> Append(const SealFn& seal) = 0;
   virtual Status AddCheckpoint(const AuditCheckpoint& c) = 0;

@@ -45,6 +45,16 @@ Status Connection::Exec(const std::string& sql) {
   return Status::Ok();
 }
 
+Status Connection::Run(const std::string& sql) {
+  KILDE_ASSIGN_OR_RETURN(Statement * s, Prepare(sql));
+  const int rc = s->Step();
+  Status status = rc == SQLITE_DONE || rc == SQLITE_ROW
+                      ? Status::Ok()
+                      : Status::Internal("sqlite: " + std::string(sqlite3_errmsg(db_)));
+  s->Reset();
+  return status;
+}
+
 Result<Statement*> Connection::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) {
@@ -65,16 +75,16 @@ Status Connection::Error(std::string_view what) const {
 }
 
 Result<Transaction> Transaction::Begin(Connection& c, bool immediate) {
-  KILDE_RETURN_IF_ERROR(c.Exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN"));
+  KILDE_RETURN_IF_ERROR(c.Run(immediate ? "BEGIN IMMEDIATE" : "BEGIN"));
   return Transaction(c);
 }
 
 Transaction::~Transaction() {
-  if (open_) (void)c_->Exec("ROLLBACK");
+  if (open_) (void)c_->Run("ROLLBACK");
 }
 
 Status Transaction::Commit() {
-  Status s = c_->Exec("COMMIT");
+  Status s = c_->Run("COMMIT");
   if (s.ok()) open_ = false;  // a failed COMMIT (e.g. deferred foreign keys) leaves it open: roll back
   return s;
 }

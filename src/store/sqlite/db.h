@@ -77,6 +77,9 @@ class Connection {
 
   // Runs SQL without results (DDL, pragmas, BEGIN/COMMIT).
   Status Exec(const std::string& sql);
+  // Runs one statement without results through the statement cache: for statements run often
+  // (BEGIN, COMMIT, ROLLBACK, pragmas on hot paths), which Exec would compile every time.
+  Status Run(const std::string& sql);
   // A cached prepared statement, reset and unbound. Valid until the connection closes.
   Result<Statement*> Prepare(const std::string& sql);
   // Resets every cached statement, so that none holds a read snapshot open.

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/json_text.h"
+
 namespace kilde::store::sqlite {
 namespace {
 
@@ -57,6 +59,17 @@ std::string LowerBound(const AuditQuery& q) {
 }
 std::string UpperBound(const AuditQuery& q) { return q.to.empty() ? std::string("\x7f") : q.to; }
 
+// The subjects column: a JSON array of strings (keyed hashes, hex).
+std::string SubjectsJson(const std::vector<std::string>& subjects) {
+  std::string out = "[";
+  for (size_t i = 0; i < subjects.size(); ++i) {
+    if (i) out += ',';
+    AppendJsonString(subjects[i], out);
+  }
+  out += ']';
+  return out;
+}
+
 bool Before(const SealedAuditEntry& a, const SealedAuditEntry& b) {
   return std::tie(a.entry.time, a.entry.seq) < std::tie(b.entry.time, b.entry.seq);
 }
@@ -67,18 +80,21 @@ Result<std::vector<SealedAuditEntry>> SqliteAuditStore::Append(const SealFn& sea
   std::lock_guard w(pool_->write_mutex());
   auto c = pool_->Acquire();
   // Durable before it returns: the caller answers the request only afterwards.
-  KILDE_RETURN_IF_ERROR(Counted(c->Exec("PRAGMA synchronous=FULL")));
+  KILDE_RETURN_IF_ERROR(Counted(c->Run("PRAGMA synchronous=FULL")));
   std::vector<SealedAuditEntry> sealed;
   Status s = [&]() -> Status {
     KILDE_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*c, true));
-    KILDE_ASSIGN_OR_RETURN(Statement * last, c->Prepare(std::string("SELECT ") + kColumns +
-                                                        " FROM audit_entries ORDER BY seq DESC LIMIT 1"));
+    KILDE_ASSIGN_OR_RETURN(Statement * last,
+                           c->Prepare("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1"));
     std::optional<SealedAuditEntry> prev;
     int rc = last->Step();
-    if (rc == SQLITE_ROW)
-      prev = ReadEntry(*last);
-    else if (rc != SQLITE_DONE)
+    if (rc == SQLITE_ROW) {
+      prev.emplace();
+      prev->entry.seq = last->Int(0);
+      prev->hash = last->Text(1);
+    } else if (rc != SQLITE_DONE) {
       return c->Error("read the last audit entry");
+    }
     last->Reset();
     sealed = seal(prev);
     KILDE_ASSIGN_OR_RETURN(Statement * ins, c->Prepare(std::string("INSERT INTO audit_entries (") + kColumns +
@@ -90,7 +106,7 @@ Result<std::vector<SealedAuditEntry>> SqliteAuditStore::Append(const SealFn& sea
       ins->Bind(1, e.seq).Bind(2, e.time).Bind(3, e.request_id).Bind(4, e.decision).Bind(5, e.consumer);
       ins->Bind(6, e.client_id).Bind(7, e.supplier).Bind(8, e.product).Bind(9, e.edition).Bind(10, e.grant);
       ins->Bind(11, e.purpose).Bind(12, e.legal_basis).Bind(13, e.query).Bind(14, e.rows);
-      ins->Bind(15, nlohmann::json(e.subjects).dump()).Bind(16, x.prev_hash).Bind(17, x.hash);
+      ins->Bind(15, SubjectsJson(e.subjects)).Bind(16, x.prev_hash).Bind(17, x.hash);
       if (ins->Step() != SQLITE_DONE) return c->Error("append audit entry");
       for (const std::string& subject : e.subjects) {
         sub->Reset();
@@ -100,7 +116,7 @@ Result<std::vector<SealedAuditEntry>> SqliteAuditStore::Append(const SealFn& sea
     }
     return tx.Commit();
   }();
-  (void)c->Exec("PRAGMA synchronous=NORMAL");
+  (void)c->Run("PRAGMA synchronous=NORMAL");
   KILDE_RETURN_IF_ERROR(Counted(s));
   return sealed;
 }

@@ -14,6 +14,7 @@ Status App::OpenAudit() {
   audit_log_ = std::make_unique<audit::Log>(&store_->audit(), std::move(signer), cfg_.audit_checkpoint_every);
   audit::Recorder::Options o;
   o.checkpoint_interval = std::chrono::seconds(cfg_.audit_checkpoint_interval_seconds);
+  o.group_wait = std::chrono::microseconds(cfg_.audit_group_commit_wait_us);
   recorder_ = std::make_unique<audit::Recorder>(audit_log_.get(), o);
   return Status::Ok();
 }

@@ -295,9 +295,10 @@ http::Response App::Audited(const http::Request& req, const ReadAccess& access,
     for (const auto& s : read.outcome.subjects) e.subjects.push_back(SubjectHash(s));
   http::Response r = std::move(read.response);
   audit::Recorder* rec = recorder_.get();
-  r.before_send = [rec, entry = std::move(e)](std::function<void(const Status&)> ready) mutable {
+  r.before_send = [rec, entry = std::move(e),
+                   source = req.connection](std::function<void(const Status&)> ready) mutable {
     if (!rec) return ready(Status::Unavailable("the audit log is not open"));
-    rec->Submit(std::move(entry), std::move(ready));
+    rec->Submit(std::move(entry), std::move(ready), source);
   };
   return r;
 }

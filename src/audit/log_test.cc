@@ -48,7 +48,7 @@ class AuditLogTest : public store::testing::StoreTest {
     log_.reset();
     store_.reset();
     sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((dir_ / "kilde.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_open((dir_ / "audit.db").c_str(), &db), SQLITE_OK);
     char* err = nullptr;
     const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
     EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
@@ -87,7 +87,7 @@ TEST_F(AuditLogTest, TheStoreRefusesChangesThroughSql) {
   log_.reset();
   store_.reset();
   sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((dir_ / "kilde.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open((dir_ / "audit.db").c_str(), &db), SQLITE_OK);
   EXPECT_NE(sqlite3_exec(db, "UPDATE audit_entries SET rows = 0", nullptr, nullptr, nullptr), SQLITE_OK);
   EXPECT_NE(sqlite3_exec(db, "DELETE FROM audit_entries WHERE seq = 2", nullptr, nullptr, nullptr),
             SQLITE_OK);

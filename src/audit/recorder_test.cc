@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <future>
 #include <thread>
 #include <vector>
 
@@ -106,6 +108,53 @@ TEST_F(RecorderTest, ANewRecorderContinuesTheChain) {
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->entries, 2);
   EXPECT_FALSE(report->finding);
+}
+
+// Nine clients reading at once: the writer waits (up to group_wait) until three entries have queued
+// and commits them together, instead of committing the first one alone.
+TEST_F(RecorderTest, LingersForAFullerBatchWhenManyClientsRead) {
+  Recorder::Options o;
+  o.group_wait = std::chrono::seconds(5);
+  o.source_window = std::chrono::seconds(60);
+  Recorder rec(log_.get(), o);
+  std::atomic<int> done{0};
+  for (uint64_t source = 1; source <= 9; ++source)
+    rec.Submit(
+        Make(0, static_cast<int>(source)), [&](const Status& s) { done += s.ok(); }, source);
+  while (done < 9) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const uint64_t batches = rec.batches();
+
+  std::atomic<bool> first_done{false};
+  rec.Submit(
+      Make(1, 1), [&](const Status& s) { first_done = s.ok(); }, 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_FALSE(first_done) << "committed alone although eight more clients were reading";
+  rec.Submit(
+      Make(1, 2), [&](const Status& s) { done += s.ok(); }, 2);
+  rec.Submit(
+      Make(1, 3), [&](const Status& s) { done += s.ok(); }, 3);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(4);
+  while ((!first_done || done < 11) && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_TRUE(first_done);
+  EXPECT_EQ(done, 11);
+  EXPECT_EQ(rec.batches(), batches + 1) << "the three entries share one transaction";
+}
+
+// One client alone is never kept waiting for a batch that cannot fill.
+TEST_F(RecorderTest, ALoneClientNeverWaits) {
+  Recorder::Options o;
+  o.group_wait = std::chrono::seconds(5);
+  Recorder rec(log_.get(), o);
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 5; ++i) {
+    std::promise<Status> p;
+    rec.Submit(
+        Make(2, i), [&](const Status& s) { p.set_value(s); }, 42);
+    EXPECT_TRUE(p.get_future().get().ok());
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_EQ(rec.entries_recorded(), 5u);
 }
 
 }  // namespace

@@ -121,6 +121,8 @@ const std::vector<std::pair<std::string, Setter>>& Table() {
       {"audit.checkpoint_every", Num(&Config::audit_checkpoint_every, 1, 1000000, "audit.checkpoint_every")},
       {"audit.checkpoint_interval_seconds",
        Num(&Config::audit_checkpoint_interval_seconds, 1, 86400, "audit.checkpoint_interval_seconds")},
+      {"audit.group_commit_wait_us",
+       Num(&Config::audit_group_commit_wait_us, 0, 100000, "audit.group_commit_wait_us")},
   };
   return kTable;
 }

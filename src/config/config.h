@@ -52,6 +52,9 @@ struct Config {
   // while entries arrive.
   int64_t audit_checkpoint_every = 1000;
   int64_t audit_checkpoint_interval_seconds = 60;
+  // Group commit: how long (µs) the audit writer may wait for a fuller batch when many clients read
+  // audited data at once (audit/recorder.h); 0 commits every batch at once.
+  int64_t audit_group_commit_wait_us = 1000;
 
   std::string PublicUrl() const;
 };

@@ -28,6 +28,9 @@ struct Request {
   // The verified bearer token's principal (set by the application before routing); null when the
   // request carried no token.
   std::shared_ptr<const auth::Principal> principal;
+  // Identifies the connection the request came on while that connection is open (requests on one
+  // keep-alive connection share it); 0 when not from a connection. Not unique across time.
+  uint64_t connection = 0;
 
   // First value of query parameter `name`, if present.
   std::optional<std::string> Query(std::string_view name) const;

@@ -237,6 +237,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     std::string incoming_id = req.Header("x-request-id");
     req.request_id = ValidRequestId(incoming_id) ? incoming_id : RandomHex(8);
+    req.connection = reinterpret_cast<uintptr_t>(this);
     request_id_ = req.request_id;
     std::string_view target = req.target;
     size_t qpos = target.find('?');

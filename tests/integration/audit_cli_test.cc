@@ -35,7 +35,7 @@ TEST(AuditCli, VerifyNamesTheFirstTamperedEntry) {
       << ok.Describe();
 
   sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((std::filesystem::path(data) / "kilde.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open((std::filesystem::path(data) / "audit.db").c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
                          "DROP TRIGGER audit_entries_no_update;"
                          "UPDATE audit_entries SET rows = 0 WHERE seq = 13;",

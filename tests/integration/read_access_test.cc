@@ -164,9 +164,9 @@ TEST_F(ReadAccessTest, NonPublicProductsNeedAGrantAndEveryAttemptIsAudited) {
   // A logged query string never keeps a fødselsnummer in clear.
   auto by_fnr = Rows("ra-secret", Token(owner, "kilde:read"), "?fnr=eq.01019010046");
   ASSERT_EQ(by_fnr.status, 200);
-  std::ifstream db(server().data_dir() + "/kilde.db", std::ios::binary);
+  std::ifstream db(server().data_dir() + "/audit.db", std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(db)), std::istreambuf_iterator<char>());
-  std::ifstream wal(server().data_dir() + "/kilde.db-wal", std::ios::binary);
+  std::ifstream wal(server().data_dir() + "/audit.db-wal", std::ios::binary);
   bytes.append((std::istreambuf_iterator<char>(wal)), std::istreambuf_iterator<char>());
   EXPECT_NE(bytes.find("[fnr:"), std::string::npos);
 }

@@ -205,31 +205,86 @@ CREATE TRIGGER access_request_events_no_delete BEFORE DELETE ON access_request_e
       R"sql(
 CREATE INDEX IF NOT EXISTS audit_entries_time ON audit_entries (time);
 )sql",
+      // 6: the audit log lives in its own database file (audit.db, AuditMigrations below);
+      // OpenSqliteStore copies entries made before this version there first.
+      R"sql(
+DROP TABLE IF EXISTS audit_subjects;
+DROP TABLE IF EXISTS audit_checkpoints;
+DROP TABLE IF EXISTS audit_entries;
+)sql",
   };
   return kMigrations;
 }
 
-}  // namespace
+const std::vector<std::string>& AuditMigrations() {
+  static const std::vector<std::string> kMigrations = {
+      // 1: the audit log (append-only; see store/audit_store.h and audit/chain.h): the tables of
+      // the main database's versions 3 and 5, unchanged. The triggers refuse changes through SQL;
+      // the hash chain and signed checkpoints reveal changes made around them.
+      R"sql(
+CREATE TABLE audit_entries (
+  seq         INTEGER PRIMARY KEY,
+  time        TEXT NOT NULL,
+  request_id  TEXT NOT NULL,
+  decision    TEXT NOT NULL,
+  consumer    TEXT NOT NULL,
+  client_id   TEXT NOT NULL,
+  supplier    TEXT NOT NULL,
+  product     TEXT NOT NULL,
+  edition     TEXT NOT NULL,
+  grant_id    TEXT NOT NULL,
+  purpose     TEXT NOT NULL,
+  legal_basis TEXT NOT NULL,
+  query       TEXT NOT NULL,
+  rows        INTEGER NOT NULL,
+  subjects    TEXT NOT NULL,
+  prev_hash   TEXT NOT NULL,
+  hash        TEXT NOT NULL
+);
+CREATE INDEX audit_entries_product ON audit_entries (product, time);
+CREATE TABLE audit_subjects (
+  subject TEXT NOT NULL,
+  seq     INTEGER NOT NULL,
+  PRIMARY KEY (subject, seq)
+) WITHOUT ROWID;
+CREATE TABLE audit_checkpoints (
+  seq       INTEGER PRIMARY KEY,
+  hash      TEXT NOT NULL,
+  time      TEXT NOT NULL,
+  signature TEXT NOT NULL
+);
+CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE INDEX audit_entries_time ON audit_entries (time);
+)sql",
+  };
+  return kMigrations;
+}
 
-int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
-
-Result<int> Migrate(Connection& c) {
+// Applies every migration of `migrations` newer than the database's version.
+Result<int> Apply(Connection& c, const std::vector<std::string>& migrations, std::string_view what) {
   KILDE_RETURN_IF_ERROR(c.Exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)"));
   KILDE_ASSIGN_OR_RETURN(Statement * q, c.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
   if (q->Step() != SQLITE_ROW) return c.Error("read schema version");
   int current = static_cast<int>(q->Int(0));
   q->Reset();
-  const int latest = LatestSchemaVersion();
+  const int latest = static_cast<int>(migrations.size());
   if (current > latest) {
-    return Status(Code::kFailedPrecondition, "the database has schema version " + std::to_string(current) +
-                                                 " but this kilde knows only up to " +
-                                                 std::to_string(latest) +
-                                                 "; run a newer kilde (refusing to open it)");
+    return Status(Code::kFailedPrecondition,
+                  "the " + std::string(what) + " has schema version " + std::to_string(current) +
+                      " but this kilde knows only up to " + std::to_string(latest) +
+                      "; run a newer kilde (refusing to open it)");
   }
   for (int v = current + 1; v <= latest; ++v) {
     KILDE_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(c, true));
-    KILDE_RETURN_IF_ERROR(c.Exec(Migrations()[v - 1]));
+    KILDE_RETURN_IF_ERROR(c.Exec(migrations[v - 1]));
     KILDE_ASSIGN_OR_RETURN(Statement * ins, c.Prepare("INSERT INTO schema_migrations (version, applied) "
                                                       "VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))"));
     ins->Bind(1, static_cast<int64_t>(v));
@@ -238,5 +293,13 @@ Result<int> Migrate(Connection& c) {
   }
   return latest;
 }
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+Result<int> Migrate(Connection& c) { return Apply(c, Migrations(), "database"); }
+
+Result<int> MigrateAudit(Connection& c) { return Apply(c, AuditMigrations(), "audit database"); }
 
 }  // namespace kilde::store::sqlite

@@ -14,4 +14,7 @@ int LatestSchemaVersion();
 // than LatestSchemaVersion(). Returns the resulting version.
 Result<int> Migrate(Connection& c);
 
+// The same for the audit database (audit.db), which has migrations of its own.
+Result<int> MigrateAudit(Connection& c);
+
 }  // namespace kilde::store::sqlite

@@ -323,8 +323,9 @@ TEST_F(SqliteAccessTest, MigrationFourUpgradesAVersionThreeDatabase) {
   store_.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "kilde.db").c_str(), &db), SQLITE_OK);
-  for (const char* sql : {"DROP TABLE access_request_events", "DROP TABLE access_grants",
-                          "DROP TABLE access_requests", "DELETE FROM schema_migrations WHERE version > 3"})
+  for (const char* sql :
+       {"DROP TABLE access_request_events", "DROP TABLE access_grants", "DROP TABLE access_requests",
+        testing::kLegacyAuditTables, "DELETE FROM schema_migrations WHERE version > 3"})
     ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK)
         << sql << ": " << sqlite3_errmsg(db);
   sqlite3_close(db);

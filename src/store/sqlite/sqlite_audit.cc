@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/json_text.h"
+#include "store/sqlite/migrations.h"
 
 namespace kilde::store::sqlite {
 namespace {
@@ -76,11 +77,88 @@ bool Before(const SealedAuditEntry& a, const SealedAuditEntry& b) {
 
 }  // namespace
 
+Result<std::unique_ptr<SqliteAuditStore>> SqliteAuditStore::Open(const std::filesystem::path& path,
+                                                                 std::atomic<uint64_t>* errors) {
+  KILDE_ASSIGN_OR_RETURN(auto writer, Connection::Open(path.string()));
+  KILDE_RETURN_IF_ERROR(MigrateAudit(*writer).status());
+  KILDE_RETURN_IF_ERROR(writer->Exec("PRAGMA synchronous=FULL"));
+  KILDE_RETURN_IF_ERROR(writer->Exec("PRAGMA wal_autocheckpoint=0"));  // CheckpointLoop does them
+  KILDE_ASSIGN_OR_RETURN(auto checkpointer, Connection::Open(path.string()));
+  // Reads (the audit API, innsyn, verify) are rare next to appends: two connections.
+  std::vector<std::unique_ptr<Connection>> readers;
+  for (int i = 0; i < 2; ++i) {
+    KILDE_ASSIGN_OR_RETURN(auto c, Connection::Open(path.string()));
+    readers.push_back(std::move(c));
+  }
+  return std::unique_ptr<SqliteAuditStore>(
+      new SqliteAuditStore(path, std::move(writer), std::make_unique<ConnectionPool>(std::move(readers)),
+                           std::move(checkpointer), errors));
+}
+
+SqliteAuditStore::SqliteAuditStore(std::filesystem::path path, std::unique_ptr<Connection> writer,
+                                   std::unique_ptr<ConnectionPool> readers,
+                                   std::unique_ptr<Connection> checkpointer, std::atomic<uint64_t>* errors)
+    : path_(std::move(path)),
+      writer_(std::move(writer)),
+      readers_(std::move(readers)),
+      errors_(errors),
+      checkpointer_(std::move(checkpointer)),
+      checkpoint_thread_([this] { CheckpointLoop(); }) {}
+
+SqliteAuditStore::~SqliteAuditStore() {
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    stopping_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  checkpoint_thread_.join();
+  // The last connection to close checkpoints the rest and removes the WAL.
+}
+
+void SqliteAuditStore::CheckpointLoop() {
+  // Every quarter second with appends since the last one; PASSIVE never blocks the writer. Until a
+  // checkpoint completes the WAL grows (readers holding old snapshots can delay that).
+  std::unique_lock lock(checkpoint_mu_);
+  for (;;) {
+    checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stopping_; });
+    if (stopping_) return;
+    if (appended_since_checkpoint_ == 0) continue;
+    appended_since_checkpoint_ = 0;
+    lock.unlock();
+    Status s = checkpointer_->Exec("PRAGMA wal_checkpoint(PASSIVE)");
+    if (!s.ok()) Counted(s);
+    lock.lock();
+  }
+}
+
+Status SqliteAuditStore::ImportLegacy(Connection& main) {
+  std::lock_guard w(write_mu_);
+  KILDE_ASSIGN_OR_RETURN(Statement * attach, main.Prepare("ATTACH DATABASE ? AS audit_import"));
+  attach->Bind(1, path_.string());
+  if (attach->Step() != SQLITE_DONE) return main.Error("attach the audit database");
+  attach->Reset();
+  Status s = [&]() -> Status {
+    KILDE_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(main, true));
+    KILDE_RETURN_IF_ERROR(main.Exec(std::string("INSERT OR IGNORE INTO audit_import.audit_entries (") +
+                                    kColumns + ") SELECT " + kColumns +
+                                    " FROM main.audit_entries ORDER BY seq"));
+    KILDE_RETURN_IF_ERROR(
+        main.Exec("INSERT OR IGNORE INTO audit_import.audit_subjects (subject, seq) SELECT subject, seq FROM "
+                  "main.audit_subjects"));
+    KILDE_RETURN_IF_ERROR(
+        main.Exec("INSERT OR IGNORE INTO audit_import.audit_checkpoints (seq, hash, time, signature) "
+                  "SELECT seq, hash, time, signature FROM main.audit_checkpoints"));
+    return tx.Commit();
+  }();
+  main.ResetAll();
+  Status detached = main.Exec("DETACH DATABASE audit_import");
+  KILDE_RETURN_IF_ERROR(s);
+  return detached;
+}
+
 Result<std::vector<SealedAuditEntry>> SqliteAuditStore::Append(const SealFn& seal) {
-  std::lock_guard w(pool_->write_mutex());
-  auto c = pool_->Acquire();
-  // Durable before it returns: the caller answers the request only afterwards.
-  KILDE_RETURN_IF_ERROR(Counted(c->Run("PRAGMA synchronous=FULL")));
+  std::lock_guard w(write_mu_);
+  Connection* c = writer_.get();  // synchronous=FULL: durable before it returns
   std::vector<SealedAuditEntry> sealed;
   Status s = [&]() -> Status {
     KILDE_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*c, true));
@@ -116,14 +194,18 @@ Result<std::vector<SealedAuditEntry>> SqliteAuditStore::Append(const SealFn& sea
     }
     return tx.Commit();
   }();
-  (void)c->Run("PRAGMA synchronous=NORMAL");
+  c->ResetAll();  // no statement may keep a snapshot open: it would hold back WAL checkpoints
   KILDE_RETURN_IF_ERROR(Counted(s));
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    appended_since_checkpoint_ += sealed.size();
+  }
   return sealed;
 }
 
 Status SqliteAuditStore::AddCheckpoint(const AuditCheckpoint& cp) {
-  std::lock_guard w(pool_->write_mutex());
-  auto c = pool_->Acquire();
+  std::lock_guard w(write_mu_);
+  Connection* c = writer_.get();
   KILDE_ASSIGN_OR_RETURN(Statement * ins, c->Prepare("INSERT INTO audit_checkpoints VALUES (?, ?, ?, ?)"));
   ins->Bind(1, cp.seq).Bind(2, cp.hash).Bind(3, cp.time).Bind(4, cp.signature);
   const int rc = ins->Step();
@@ -134,7 +216,7 @@ Status SqliteAuditStore::AddCheckpoint(const AuditCheckpoint& cp) {
 }
 
 Status SqliteAuditStore::ScanAll(const std::function<Status(const SealedAuditEntry&)>& fn) {
-  auto c = pool_->Acquire();
+  auto c = readers_->Acquire();
   KILDE_ASSIGN_OR_RETURN(Statement * s,
                          c->Prepare(std::string("SELECT ") + kColumns + " FROM audit_entries ORDER BY seq"));
   int rc;
@@ -144,7 +226,7 @@ Status SqliteAuditStore::ScanAll(const std::function<Status(const SealedAuditEnt
 }
 
 Result<std::vector<AuditCheckpoint>> SqliteAuditStore::Checkpoints() {
-  auto c = pool_->Acquire();
+  auto c = readers_->Acquire();
   KILDE_ASSIGN_OR_RETURN(Statement * s,
                          c->Prepare("SELECT seq, hash, time, signature FROM audit_checkpoints ORDER BY seq"));
   std::vector<AuditCheckpoint> out;
@@ -155,7 +237,7 @@ Result<std::vector<AuditCheckpoint>> SqliteAuditStore::Checkpoints() {
 }
 
 Result<std::optional<SealedAuditEntry>> SqliteAuditStore::Last() {
-  auto c = pool_->Acquire();
+  auto c = readers_->Acquire();
   KILDE_ASSIGN_OR_RETURN(Statement * s, c->Prepare(std::string("SELECT ") + kColumns +
                                                    " FROM audit_entries ORDER BY seq DESC LIMIT 1"));
   std::optional<SealedAuditEntry> last;
@@ -169,7 +251,7 @@ Result<std::optional<SealedAuditEntry>> SqliteAuditStore::Last() {
 }
 
 Status SqliteAuditStore::ScanForVerify(const VerifyEntryFn& entry, const VerifyOrphanFn& orphan) {
-  auto c = pool_->Acquire();
+  auto c = readers_->Acquire();
   {
     // One statement: the entries and the checkpoints beside them come from one read snapshot, so a
     // checkpoint appended meanwhile never names an entry the scan did not see.
@@ -221,7 +303,7 @@ Result<std::vector<SealedAuditEntry>> SqliteAuditStore::Entries(const AuditQuery
   // [lo, hi) qualify, so the index range scan reads at most `limit` rows more than it returns.
   const std::string after_time = q.after ? q.after->time : "";
   const int64_t after_seq = q.after ? q.after->seq : 0;
-  auto c = pool_->Acquire();
+  auto c = readers_->Acquire();
   std::vector<SealedAuditEntry> out;
   if (q.products.empty()) {
     KILDE_ASSIGN_OR_RETURN(
@@ -265,7 +347,7 @@ Result<std::vector<SealedAuditEntry>> SqliteAuditStore::Entries(const AuditQuery
 
 Result<std::vector<SealedAuditEntry>> SqliteAuditStore::EntriesForSubject(const AuditSubjectQuery& q) {
   if (q.limit <= 0) return std::vector<SealedAuditEntry>{};
-  auto c = pool_->Acquire();
+  auto c = readers_->Acquire();
   std::string cols;
   for (std::string_view rest = kColumns; !rest.empty();) {
     const size_t comma = rest.find(", ");

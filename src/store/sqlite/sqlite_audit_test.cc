@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
+#include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/sqlite/migrations.h"
@@ -65,7 +68,7 @@ class SqliteAuditTest : public testing::StoreTest {
   // SQLite's plan for `sql` on the database file, one line per step.
   std::string Plan(const std::string& sql) {
     sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open((dir_ / "kilde.db").c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_open((dir_ / "audit.db").c_str(), &db), SQLITE_OK);
     sqlite3_stmt* s = nullptr;
     EXPECT_EQ(sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &s, nullptr), SQLITE_OK)
         << sqlite3_errmsg(db);
@@ -199,7 +202,6 @@ TEST_F(SqliteAuditTest, LastAndTheVerificationScan) {
 }
 
 TEST_F(SqliteAuditTest, ListingsAreAnsweredFromIndexesWithoutSorting) {
-  EXPECT_GE(sqlite::LatestSchemaVersion(), 5);
   // The statements of sqlite_audit.cc: each must walk an index in the order it returns.
   const std::string cols = "SELECT seq, time FROM audit_entries ";
   for (const std::string& sql :
@@ -215,6 +217,90 @@ TEST_F(SqliteAuditTest, ListingsAreAnsweredFromIndexesWithoutSorting) {
     EXPECT_NE(plan.find("USING"), std::string::npos) << sql << "\n" << plan;
     EXPECT_EQ(plan.find("SCAN e"), std::string::npos) << sql << "\n" << plan;
   }
+}
+
+// Runs `sql` on the data dir's database file `file`, as an older kilde (or someone with the disk) would.
+void RunSql(const std::filesystem::path& file, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "") << "\n"
+                                                                              << sql;
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteAuditTest, TheLogLivesInItsOwnFileNotInTheMainDatabase) {
+  Add("p", T(1), {"s1"});
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "kilde.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(
+      sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'audit%'", -1, &st, nullptr),
+      SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 0) << "kilde.db keeps no audit tables";
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  OpenStore();
+  EXPECT_EQ(Seqs(audit().Entries(AuditQuery{})), (std::vector<int64_t>{1}));
+}
+
+// A data dir from before schema version 6 kept the log in kilde.db: opening it moves every entry,
+// subject and checkpoint to audit.db (and drops the old tables), once.
+TEST_F(SqliteAuditTest, ALogFromBeforeVersionSixMovesToTheAuditDatabase) {
+  Add("p", T(1), {"s1"});  // already in audit.db: kept
+  store_.reset();
+  const std::string cols =
+      "seq, time, request_id, decision, consumer, client_id, supplier, product, edition, grant_id, purpose, "
+      "legal_basis, query, rows, subjects, prev_hash, hash";
+  RunSql(dir_ / "kilde.db",
+         std::string(testing::kLegacyAuditTables) + "INSERT INTO audit_entries (" + cols +
+             ") VALUES "
+             "(1, '" +
+             T(1) +
+             "', 'req-1', 'allowed', '974760673', '', '', 'p', '', '', '', '', '', 0, '[\"s1\"]', 'genesis', "
+             "'h1'),"
+             "(2, '" +
+             T(2) +
+             "', 'req-2', 'denied', '974760673', '', '', 'p', '', '', '', '', '', 0, '[\"s2\"]', 'h1', 'h2'),"
+             "(3, '" +
+             T(3) +
+             "', 'req-3', 'allowed', '974760673', '', '', 'q', '', '', '', '', '', 0, '[]', 'h2', 'h3');"
+             "INSERT INTO audit_subjects VALUES ('s1', 1), ('s2', 2);"
+             "INSERT INTO audit_checkpoints VALUES (2, 'h2', '" +
+             T(2) +
+             "', 'sig');"
+             "DELETE FROM schema_migrations WHERE version > 5;");
+  OpenStore();
+  EXPECT_EQ(store_->schema_version(), sqlite::LatestSchemaVersion());
+  EXPECT_EQ(Seqs(audit().Entries(AuditQuery{})), (std::vector<int64_t>{1, 2, 3}));
+  AuditSubjectQuery by_subject;
+  by_subject.subject = "s2";
+  EXPECT_EQ(Seqs(audit().EntriesForSubject(by_subject)), (std::vector<int64_t>{2}));
+  auto cps = audit().Checkpoints();
+  ASSERT_TRUE(cps.ok());
+  ASSERT_EQ(cps->size(), 1u);
+  EXPECT_EQ((*cps)[0].hash, "h2");
+  EXPECT_EQ(Add("p", T(4)), 4) << "appends continue the moved chain";
+  OpenStore();  // nothing left to move; nothing doubled
+  EXPECT_EQ(Seqs(audit().Entries(AuditQuery{})), (std::vector<int64_t>{1, 2, 3, 4}));
+}
+
+// Appends never checkpoint the WAL themselves (a checkpoint syncs audit.db and can take tens of
+// milliseconds): a background thread copies the WAL into audit.db soon after.
+TEST_F(SqliteAuditTest, TheWalIsCheckpointedInTheBackground) {
+  const auto size = [&] { return std::filesystem::file_size(dir_ / "audit.db"); };
+  const auto before = size();
+  for (int i = 0; i < 300; ++i) Add("p", T(i % 60), {"s" + std::to_string(i)});
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (size() == before && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_GT(size(), before) << "the entries never left the WAL";
+  AuditQuery all;
+  all.limit = 1000;
+  EXPECT_EQ(Seqs(audit().Entries(all)).size(), 300u);
 }
 
 }  // namespace

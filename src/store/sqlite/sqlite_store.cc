@@ -43,7 +43,17 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& data
   if (ec)
     return Status::Unavailable("cannot create data directory " + data_dir.string() + ": " + ec.message());
   const std::string path = (data_dir / "kilde.db").string();
+  auto errors = std::make_unique<std::atomic<uint64_t>>(0);
+  KILDE_ASSIGN_OR_RETURN(auto audit, SqliteAuditStore::Open(data_dir / "audit.db", errors.get()));
   KILDE_ASSIGN_OR_RETURN(auto first, Connection::Open(path));
+  // Before schema version 6 the audit log was kept in kilde.db: move it to audit.db first (the
+  // migration to version 6 drops the old tables).
+  KILDE_ASSIGN_OR_RETURN(
+      Statement * legacy,
+      first->Prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name='audit_entries'"));
+  const bool has_legacy = legacy->Step() == SQLITE_ROW;
+  legacy->Reset();
+  if (has_legacy) KILDE_RETURN_IF_ERROR(audit->ImportLegacy(*first));
   KILDE_ASSIGN_OR_RETURN(int version, Migrate(*first));
   std::vector<std::unique_ptr<Connection>> conns;
   conns.push_back(std::move(first));
@@ -53,8 +63,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& data
     KILDE_ASSIGN_OR_RETURN(auto c, Connection::Open(path));
     conns.push_back(std::move(c));
   }
-  auto store =
-      std::make_unique<SqliteStore>(std::make_unique<ConnectionPool>(std::move(conns)), path, version);
+  auto store = std::make_unique<SqliteStore>(std::make_unique<ConnectionPool>(std::move(conns)), path,
+                                             version, std::move(errors), std::move(audit));
   // An ingest that never committed (the process died) leaves a staging edition: remove it.
   KILDE_RETURN_IF_ERROR(store->sqlite_products().RecoverStaging());
   return std::unique_ptr<Store>(std::move(store));

@@ -40,28 +40,31 @@ class SqliteCatalogStore final : public CatalogStore {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(std::unique_ptr<ConnectionPool> pool, std::string db_path, int version)
+  // `errors` is shared with `audit`, which was opened with it (OpenSqliteStore).
+  SqliteStore(std::unique_ptr<ConnectionPool> pool, std::string db_path, int version,
+              std::unique_ptr<std::atomic<uint64_t>> errors, std::unique_ptr<SqliteAuditStore> audit)
       : pool_(std::move(pool)),
-        catalog_(pool_.get(), &errors_),
-        products_(pool_.get(), std::move(db_path), &errors_),
-        audit_(pool_.get(), &errors_),
-        access_(pool_.get(), &errors_),
+        errors_(std::move(errors)),
+        catalog_(pool_.get(), errors_.get()),
+        products_(pool_.get(), std::move(db_path), errors_.get()),
+        audit_(std::move(audit)),
+        access_(pool_.get(), errors_.get()),
         version_(version) {}
   CatalogStore& catalog() override { return catalog_; }
   ProductStore& products() override { return products_; }
-  AuditStore& audit() override { return audit_; }
+  AuditStore& audit() override { return *audit_; }
   AccessStore& access() override { return access_; }
   SqliteProductStore& sqlite_products() { return products_; }
   Status Ping() override;
-  uint64_t error_count() const override { return errors_.load(); }
+  uint64_t error_count() const override { return errors_->load(); }
   int schema_version() const override { return version_; }
 
  private:
   std::unique_ptr<ConnectionPool> pool_;
-  std::atomic<uint64_t> errors_{0};
+  std::unique_ptr<std::atomic<uint64_t>> errors_;  // never null
   SqliteCatalogStore catalog_;
   SqliteProductStore products_;
-  SqliteAuditStore audit_;
+  std::unique_ptr<SqliteAuditStore> audit_;  // never null
   SqliteAccessStore access_;
   int version_;
 };

@@ -82,7 +82,6 @@ Result<std::unique_ptr<SqliteAuditStore>> SqliteAuditStore::Open(const std::file
   KILDE_ASSIGN_OR_RETURN(auto writer, Connection::Open(path.string()));
   KILDE_RETURN_IF_ERROR(MigrateAudit(*writer).status());
   KILDE_RETURN_IF_ERROR(writer->Exec("PRAGMA synchronous=FULL"));
-  KILDE_RETURN_IF_ERROR(writer->Exec("PRAGMA wal_autocheckpoint=0"));  // CheckpointLoop does them
   KILDE_ASSIGN_OR_RETURN(auto checkpointer, Connection::Open(path.string()));
   // Reads (the audit API, innsyn, verify) are rare next to appends: two connections.
   std::vector<std::unique_ptr<Connection>> readers;
@@ -116,11 +115,13 @@ SqliteAuditStore::~SqliteAuditStore() {
 }
 
 void SqliteAuditStore::CheckpointLoop() {
-  // Every quarter second with appends since the last one; PASSIVE never blocks the writer. Until a
-  // checkpoint completes the WAL grows (readers holding old snapshots can delay that).
+  // Every 100 ms with appends since the last one, a PASSIVE checkpoint (never blocks the writer)
+  // copies the WAL into audit.db and syncs it. The writer's own automatic checkpoint (every 1000
+  // pages) then finds almost everything copied: it syncs little, and lets the next append restart
+  // the WAL from its beginning, which a checkpoint racing a busy writer never completes alone.
   std::unique_lock lock(checkpoint_mu_);
   for (;;) {
-    checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stopping_; });
+    checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return stopping_; });
     if (stopping_) return;
     if (appended_since_checkpoint_ == 0) continue;
     appended_since_checkpoint_ = 0;

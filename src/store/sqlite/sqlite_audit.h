@@ -50,8 +50,8 @@ class SqliteAuditStore final : public AuditStore {
   std::unique_ptr<Connection> writer_;  // synchronous=FULL; guarded by write_mu_
   std::unique_ptr<ConnectionPool> readers_;
   std::atomic<uint64_t>* errors_;
-  // WAL checkpoints run on their own thread and connection, so that an append never waits for one
-  // (copying pages into audit.db and syncing it can take tens of milliseconds).
+  // WAL checkpoints mostly run on their own thread and connection, so that an append seldom waits for
+  // one (copying pages into audit.db and syncing it can take tens of milliseconds).
   std::unique_ptr<Connection> checkpointer_;  // used by checkpoint_thread_ only
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;

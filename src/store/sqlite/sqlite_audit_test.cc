@@ -304,5 +304,13 @@ TEST_F(SqliteAuditTest, TheWalIsCheckpointedInTheBackground) {
   EXPECT_EQ(Seqs(audit().Entries(all)).size(), 100u);
 }
 
+// Regression: with checkpoints only in the background, a writer appending without pause never let
+// the WAL restart, and it grew by megabytes a second. It stays near SQLite's 1000-page bound.
+TEST_F(SqliteAuditTest, TheWalStaysBoundedUnderContinuousAppends) {
+  for (int i = 0; i < 2500; ++i) Add("p", T(i % 60));
+  const auto wal = std::filesystem::file_size(dir_ / "audit.db-wal");
+  EXPECT_LT(wal, 12u << 20) << "2500 appends left a WAL of " << wal << " bytes";
+}
+
 }  // namespace
 }  // namespace kilde::store

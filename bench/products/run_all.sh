@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# All data-product benchmarks (issue 3) in one run, then a markdown summary for docs/benchmarks.md.
+# All data-product benchmarks (issues 3 and 4) in one run, then a markdown summary for docs/benchmarks.md.
 # Usage: bench/products/run_all.sh [BUILD_DIR]        (make bench-products; default build)
 # Env:   ROWS=1000000 (ingest, query)  SCALE_ROWS=10000000 (scale)  RUNS=3  DURATION=10s
 #        SKIP_SCALE=1 to leave out the 10M-row run.  OUT=bench/out/products
@@ -20,6 +20,8 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 bash "$here/ingest.sh" "$BUILD_DIR"
 bash "$here/query.sh" "$BUILD_DIR"
+# Access (issue 4): six alternating rounds of 5 s, its own median.
+DURATION=${ACCESS_DURATION:-5s} bash "$here/access.sh" "$BUILD_DIR" >"$OUT/access.md"
 if [[ ${SKIP_SCALE:-0} != 1 ]]; then
   ROWS=${SCALE_ROWS:-10000000} bash "$here/scale.sh" "$BUILD_DIR"
 else
@@ -37,6 +39,8 @@ fi
   cat "$OUT/ingest.md"
   echo
   cat "$OUT/query.md"
+  echo
+  cat "$OUT/access.md"
   if [[ -f $OUT/scale.md ]]; then echo; cat "$OUT/scale.md"; fi
 } >"$OUT/summary.md"
 echo

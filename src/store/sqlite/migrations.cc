@@ -6,6 +6,50 @@
 namespace kilde::store::sqlite {
 namespace {
 
+// The audit log's tables: the main database's version 3 (until version 6 moved them out) and the
+// audit database's version 1. Shipped in both: never edit.
+constexpr const char* kAuditTables = R"sql(
+CREATE TABLE audit_entries (
+  seq         INTEGER PRIMARY KEY,
+  time        TEXT NOT NULL,
+  request_id  TEXT NOT NULL,
+  decision    TEXT NOT NULL,
+  consumer    TEXT NOT NULL,
+  client_id   TEXT NOT NULL,
+  supplier    TEXT NOT NULL,
+  product     TEXT NOT NULL,
+  edition     TEXT NOT NULL,
+  grant_id    TEXT NOT NULL,
+  purpose     TEXT NOT NULL,
+  legal_basis TEXT NOT NULL,
+  query       TEXT NOT NULL,
+  rows        INTEGER NOT NULL,
+  subjects    TEXT NOT NULL,
+  prev_hash   TEXT NOT NULL,
+  hash        TEXT NOT NULL
+);
+CREATE INDEX audit_entries_product ON audit_entries (product, time);
+CREATE TABLE audit_subjects (
+  subject TEXT NOT NULL,
+  seq     INTEGER NOT NULL,
+  PRIMARY KEY (subject, seq)
+) WITHOUT ROWID;
+CREATE TABLE audit_checkpoints (
+  seq       INTEGER PRIMARY KEY,
+  hash      TEXT NOT NULL,
+  time      TEXT NOT NULL,
+  signature TEXT NOT NULL
+);
+CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql";
+
 // Append only: never edit a migration that has shipped.
 const std::vector<std::string>& Migrations() {
   static const std::vector<std::string> kMigrations = {
@@ -88,47 +132,7 @@ CREATE INDEX editions_product ON editions (product, state, seq);
       // 3: the audit log (append-only; see store/audit_store.h and audit/chain.h). The triggers
       // refuse changes through SQL; the hash chain and signed checkpoints reveal changes made
       // around them.
-      R"sql(
-CREATE TABLE audit_entries (
-  seq         INTEGER PRIMARY KEY,
-  time        TEXT NOT NULL,
-  request_id  TEXT NOT NULL,
-  decision    TEXT NOT NULL,
-  consumer    TEXT NOT NULL,
-  client_id   TEXT NOT NULL,
-  supplier    TEXT NOT NULL,
-  product     TEXT NOT NULL,
-  edition     TEXT NOT NULL,
-  grant_id    TEXT NOT NULL,
-  purpose     TEXT NOT NULL,
-  legal_basis TEXT NOT NULL,
-  query       TEXT NOT NULL,
-  rows        INTEGER NOT NULL,
-  subjects    TEXT NOT NULL,
-  prev_hash   TEXT NOT NULL,
-  hash        TEXT NOT NULL
-);
-CREATE INDEX audit_entries_product ON audit_entries (product, time);
-CREATE TABLE audit_subjects (
-  subject TEXT NOT NULL,
-  seq     INTEGER NOT NULL,
-  PRIMARY KEY (subject, seq)
-) WITHOUT ROWID;
-CREATE TABLE audit_checkpoints (
-  seq       INTEGER PRIMARY KEY,
-  hash      TEXT NOT NULL,
-  time      TEXT NOT NULL,
-  signature TEXT NOT NULL
-);
-CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
-  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries
-  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
-  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
-  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-)sql",
+      kAuditTables,
       // 4: access grants and access requests (store/access_store.h). Grants are revoked, never
       // deleted; request events are append-only. A product with grants or requests cannot be
       // deleted (the records of who was given access stay).
@@ -221,48 +225,7 @@ const std::vector<std::string>& AuditMigrations() {
       // 1: the audit log (append-only; see store/audit_store.h and audit/chain.h): the tables of
       // the main database's versions 3 and 5, unchanged. The triggers refuse changes through SQL;
       // the hash chain and signed checkpoints reveal changes made around them.
-      R"sql(
-CREATE TABLE audit_entries (
-  seq         INTEGER PRIMARY KEY,
-  time        TEXT NOT NULL,
-  request_id  TEXT NOT NULL,
-  decision    TEXT NOT NULL,
-  consumer    TEXT NOT NULL,
-  client_id   TEXT NOT NULL,
-  supplier    TEXT NOT NULL,
-  product     TEXT NOT NULL,
-  edition     TEXT NOT NULL,
-  grant_id    TEXT NOT NULL,
-  purpose     TEXT NOT NULL,
-  legal_basis TEXT NOT NULL,
-  query       TEXT NOT NULL,
-  rows        INTEGER NOT NULL,
-  subjects    TEXT NOT NULL,
-  prev_hash   TEXT NOT NULL,
-  hash        TEXT NOT NULL
-);
-CREATE INDEX audit_entries_product ON audit_entries (product, time);
-CREATE TABLE audit_subjects (
-  subject TEXT NOT NULL,
-  seq     INTEGER NOT NULL,
-  PRIMARY KEY (subject, seq)
-) WITHOUT ROWID;
-CREATE TABLE audit_checkpoints (
-  seq       INTEGER PRIMARY KEY,
-  hash      TEXT NOT NULL,
-  time      TEXT NOT NULL,
-  signature TEXT NOT NULL
-);
-CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
-  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries
-  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
-  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
-  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE INDEX audit_entries_time ON audit_entries (time);
-)sql",
+      std::string(kAuditTables) + "CREATE INDEX audit_entries_time ON audit_entries (time);\n",
   };
   return kMigrations;
 }

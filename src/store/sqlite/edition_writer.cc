@@ -26,18 +26,29 @@ std::string InsertSql(const std::string& table, size_t columns, size_t rows) {
 }  // namespace
 
 Status DropStaging(Connection& c, int64_t seq) {
+  // One transaction that first checks the state: a committed edition's table is never dropped, even
+  // if it was committed after the caller decided it was staging.
+  KILDE_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(c, true));
+  KILDE_ASSIGN_OR_RETURN(Statement * q, c.Prepare("SELECT 1 FROM editions WHERE seq=? AND state='staging'"));
+  q->Bind(1, seq);
+  const int rc = q->Step();
+  q->Reset();
+  if (rc == SQLITE_DONE) return tx.Commit();
+  if (rc != SQLITE_ROW) return c.Error("read staging edition");
   KILDE_RETURN_IF_ERROR(c.Exec("DROP TABLE IF EXISTS " + EditionTable(seq)));
   KILDE_ASSIGN_OR_RETURN(Statement * d, c.Prepare("DELETE FROM editions WHERE seq=? AND state='staging'"));
   d->Bind(1, seq);
   if (d->Step() != SQLITE_DONE) return c.Error("drop staging edition");
-  return Status::Ok();
+  d->Reset();
+  return tx.Commit();
 }
 
 SqliteEditionWriter::SqliteEditionWriter(std::unique_ptr<Connection> c, WriteLock* write_mutex, int64_t seq,
-                                         std::vector<StorageColumn> cols)
+                                         std::vector<StorageColumn> cols, StagingLock lock)
     : c_(std::move(c)),
       write_mutex_(write_mutex),
       seq_(seq),
+      lock_(std::move(lock)),
       cols_(std::move(cols)),
       table_(EditionTable(seq)),
       batch_rows_(std::max<size_t>(1, kBatchValues / std::max<size_t>(cols_.size(), 1))) {

@@ -38,10 +38,12 @@
 #include "store/product_store.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/pool.h"
+#include "store/sqlite/staging_lock.h"
 
 namespace kilde::store::sqlite {
 
-// Drops the staging edition `seq` and its table (no-op for a committed edition).
+// Drops the staging edition `seq` and its table, in one transaction (no-op for a committed
+// edition). `c` must not be in a transaction.
 Status DropStaging(Connection& c, int64_t seq);
 
 class SqliteEditionWriter final : public EditionWriter {
@@ -52,8 +54,9 @@ class SqliteEditionWriter final : public EditionWriter {
 
   // `c`: a connection of its own; `write_mutex`: the store's writer lock (not owned, outlives this);
   // `seq`: the staging edition whose table (without unique constraints or indexes) exists.
+  // `lock` marks the edition as being written (staging_lock.h) until the writer is destroyed.
   SqliteEditionWriter(std::unique_ptr<Connection> c, WriteLock* write_mutex, int64_t seq,
-                      std::vector<StorageColumn> cols);
+                      std::vector<StorageColumn> cols, StagingLock lock);
   // Builds the unique indexes and starts the loader thread. Call once, before Append.
   Status Start();
   ~SqliteEditionWriter() override;
@@ -97,6 +100,7 @@ class SqliteEditionWriter final : public EditionWriter {
   std::unique_ptr<Connection> c_;
   WriteLock* write_mutex_;
   int64_t seq_;
+  StagingLock lock_;
   std::vector<StorageColumn> cols_;
   std::string table_;
   size_t batch_rows_;            // rows per batch

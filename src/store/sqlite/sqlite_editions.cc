@@ -3,6 +3,7 @@
 
 #include "store/sqlite/edition_writer.h"
 #include "store/sqlite/sqlite_products.h"
+#include "store/sqlite/staging_lock.h"
 
 namespace kilde::store::sqlite {
 
@@ -73,7 +74,11 @@ Status SqliteProductStore::RecoverStaging() {
   std::vector<int64_t> seqs;
   while (s->Step() == SQLITE_ROW) seqs.push_back(s->Int(0));
   s->Reset();
-  for (int64_t seq : seqs) KILDE_RETURN_IF_ERROR(DropStaging(*c, seq));
+  for (int64_t seq : seqs) {
+    // Only what no live process is writing (another kilde on this data dir may be ingesting).
+    KILDE_ASSIGN_OR_RETURN(auto lock, StagingLock::TryAcquire(db_path_, seq));
+    if (lock) KILDE_RETURN_IF_ERROR(DropStaging(*c, seq));
+  }
   return Status::Ok();
 }
 
@@ -81,6 +86,7 @@ Result<std::unique_ptr<EditionWriter>> SqliteProductStore::BeginEdition(
     const std::string& product, const std::vector<StorageColumn>& columns) {
   KILDE_ASSIGN_OR_RETURN(auto conn, Connection::Open(db_path_));
   int64_t seq = 0;
+  std::optional<StagingLock> lock;
   {
     std::lock_guard w(pool_->write_mutex());
     KILDE_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*conn, true));
@@ -92,6 +98,11 @@ Result<std::unique_ptr<EditionWriter>> SqliteProductStore::BeginEdition(
       return Status::NotFound("data product '" + product + "' not found");
     if (rc != SQLITE_DONE) return Counted(conn->Error("begin edition"));
     seq = sqlite3_last_insert_rowid(conn->raw());
+    // Locked before the staging row is committed: no other process sees it unlocked.
+    KILDE_ASSIGN_OR_RETURN(auto taken, StagingLock::TryAcquire(db_path_, seq));
+    if (!taken)
+      return Status::Internal("staging edition " + std::to_string(seq) + " is locked by another writer");
+    lock.emplace(std::move(*taken));
     std::string ddl = "CREATE TABLE " + EditionTable(seq) + " (_row INTEGER PRIMARY KEY";
     for (size_t i = 0; i < columns.size(); ++i) {
       static const char* kTypes[] = {"INTEGER", "REAL", "TEXT"};
@@ -101,7 +112,8 @@ Result<std::unique_ptr<EditionWriter>> SqliteProductStore::BeginEdition(
     KILDE_RETURN_IF_ERROR(Counted(conn->Exec(ddl + ")")));
     KILDE_RETURN_IF_ERROR(Counted(tx.Commit()));
   }
-  auto writer = std::make_unique<SqliteEditionWriter>(std::move(conn), &pool_->write_mutex(), seq, columns);
+  auto writer = std::make_unique<SqliteEditionWriter>(std::move(conn), &pool_->write_mutex(), seq, columns,
+                                                      std::move(*lock));
   KILDE_RETURN_IF_ERROR(Counted(writer->Start()));
   return std::unique_ptr<EditionWriter>(std::move(writer));
 }

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "store/sqlite/edition_writer.h"
 #include "store/store.h"
 #include "store/store_test_util.h"
 
@@ -93,6 +94,43 @@ TEST_F(SqliteProductsTest, ProductWithEditionsCannotBeDeletedAndDatasetIsHeld) {
   EXPECT_EQ(store_->catalog().Delete("datasets", "ds", std::nullopt).code(), Code::kConflict);
   ASSERT_TRUE(products().DeleteEdition("befolkning", "e1").ok());
   EXPECT_TRUE(products().Delete("befolkning", std::nullopt).ok());
+}
+
+// Regression: opening the data dir a second time (another kilde process: `kilde ingest`,
+// `kilde audit verify`) removed every staging edition, including one still being loaded, whose
+// ingest then failed. Now only editions no live writer holds are removed.
+TEST_F(SqliteProductsTest, ASecondOpenLeavesAnIngestInProgressAlone) {
+  auto w = products().BeginEdition("befolkning", kCols);
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  for (int i = 0; i < 50000; ++i) ASSERT_TRUE((*w)->Append({Int(i), Text("Alna")}).ok());
+  {
+    auto other = OpenSqliteStore(dir_);  // recovers staging editions on open
+    ASSERT_TRUE(other.ok()) << other.status().message();
+  }
+  for (int i = 50000; i < 60000; ++i) ASSERT_TRUE((*w)->Append({Int(i), Text("Sagene")}).ok());
+  ASSERT_TRUE((*w)->Commit(Meta("e1", 60000)).ok());
+  auto e = products().Edition("befolkning", "latest");
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  EXPECT_EQ(*products().Count(*e, RowScan{}), 60000);
+  const auto lock_file = dir_ / ("kilde.db.staging-" + std::to_string(e->seq) + ".lock");
+  EXPECT_TRUE(std::filesystem::exists(lock_file));
+  w->reset();
+  EXPECT_FALSE(std::filesystem::exists(lock_file)) << "the writer removes its lock file";
+}
+
+// A committed edition is never dropped as if it were staging (DropStaging checks the state in the
+// transaction that drops).
+TEST_F(SqliteProductsTest, DropStagingLeavesACommittedEdition) {
+  auto w = products().BeginEdition("befolkning", kCols);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Append({Int(1), Text("a")}).ok());
+  ASSERT_TRUE((*w)->Commit(Meta("e1", 1)).ok());
+  auto e = products().Edition("befolkning", "e1");
+  ASSERT_TRUE(e.ok());
+  auto c = sqlite::Connection::Open((dir_ / "kilde.db").string());
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(sqlite::DropStaging(**c, e->seq).ok());
+  EXPECT_EQ(*products().Count(*e, RowScan{}), 1);
 }
 
 }  // namespace

@@ -119,11 +119,15 @@ void Recorder::Run() {
     } else if (!sealed.ok()) {
       log::Error("audit append failed", {{"error", status.message()}, {"entries", dones.size()}});
     }
+    {
+      // Counted before anyone is told: a client that got its answer finds its entry in /metrics.
+      std::lock_guard counters(mu_);
+      ++batches_;
+      (sealed.ok() ? recorded_ : failures_) += dones.size();
+    }
     for (Done& d : dones) d(status);
     MaybeCheckpoint(false);
     lock.lock();
-    ++batches_;
-    (sealed.ok() ? recorded_ : failures_) += dones.size();
   }
 }
 

@@ -1,5 +1,6 @@
 #include "audit/chain.h"
 
+#include <array>
 #include <map>
 #include <set>
 
@@ -14,9 +15,14 @@ const char* const kGenesis = "00000000000000000000000000000000000000000000000000
 
 namespace {
 
+// The entry's text fields in canonical order (between seq and rows).
+std::array<const std::string*, 12> TextFields(const Entry& e) {
+  return {&e.time,    &e.request_id, &e.decision, &e.consumer, &e.client_id,   &e.supplier,
+          &e.product, &e.edition,    &e.grant,    &e.purpose,  &e.legal_basis, &e.query};
+}
+
 bool AllValidUtf8(const Entry& e) {
-  for (const std::string* s : {&e.time, &e.request_id, &e.decision, &e.consumer, &e.client_id, &e.supplier,
-                               &e.product, &e.edition, &e.grant, &e.purpose, &e.legal_basis, &e.query})
+  for (const std::string* s : TextFields(e))
     if (!IsValidUtf8(*s)) return false;
   for (const std::string& s : e.subjects)
     if (!IsValidUtf8(s)) return false;
@@ -38,19 +44,15 @@ std::string Canonical(const Entry& e) {
   out.reserve(256 + e.query.size() + e.purpose.size() + e.legal_basis.size() + 67 * e.subjects.size());
   out += '[';
   out += std::to_string(e.seq);
-  for (const std::string* s : {&e.time, &e.request_id, &e.decision, &e.consumer, &e.client_id, &e.supplier,
-                               &e.product, &e.edition, &e.grant, &e.purpose, &e.legal_basis, &e.query}) {
+  for (const std::string* s : TextFields(e)) {
     out += ',';
     AppendJsonString(*s, out);
   }
   out += ',';
   out += std::to_string(e.rows);
-  out += ",[";
-  for (size_t i = 0; i < e.subjects.size(); ++i) {
-    if (i) out += ',';
-    AppendJsonString(e.subjects[i], out);
-  }
-  out += "]]";
+  out += ',';
+  AppendJsonStringArray(e.subjects, out);
+  out += ']';
   return out;
 }
 

@@ -43,6 +43,15 @@ void AppendJsonString(std::string_view s, std::string& out) {
   out += '"';
 }
 
+void AppendJsonStringArray(const std::vector<std::string>& items, std::string& out) {
+  out += '[';
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    AppendJsonString(items[i], out);
+  }
+  out += ']';
+}
+
 bool IsValidUtf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();

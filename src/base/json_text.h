@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kilde {
 
@@ -11,6 +12,9 @@ namespace kilde {
 // escaped (\b \f \n \r \t, else \u00xx with lowercase hex), everything else is copied byte for byte —
 // the same text nlohmann::json::dump produces for valid UTF-8 without ensure_ascii.
 void AppendJsonString(std::string_view s, std::string& out);
+
+// Appends `items` as a JSON array of string literals (AppendJsonString each) to `out`.
+void AppendJsonStringArray(const std::vector<std::string>& items, std::string& out);
 
 // True if `s` is well-formed UTF-8 (RFC 3629: shortest form, no surrogates, at most U+10FFFF).
 bool IsValidUtf8(std::string_view s);

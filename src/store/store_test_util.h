@@ -13,20 +13,6 @@
 
 namespace kilde::store::testing {
 
-// The audit tables kilde.db had from schema version 3 to 5 (since 6 the log is in audit.db), without
-// their triggers: to make a data dir as an older kilde left it.
-inline constexpr const char* kLegacyAuditTables =
-    "CREATE TABLE audit_entries (seq INTEGER PRIMARY KEY, time TEXT NOT NULL, request_id TEXT NOT NULL, "
-    "decision TEXT NOT NULL, consumer TEXT NOT NULL, client_id TEXT NOT NULL, supplier TEXT NOT NULL, "
-    "product TEXT NOT NULL, edition TEXT NOT NULL, grant_id TEXT NOT NULL, purpose TEXT NOT NULL, "
-    "legal_basis TEXT NOT NULL, query TEXT NOT NULL, rows INTEGER NOT NULL, subjects TEXT NOT NULL, "
-    "prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
-    "CREATE INDEX audit_entries_product ON audit_entries (product, time);"
-    "CREATE TABLE audit_subjects (subject TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (subject, seq)) "
-    "WITHOUT ROWID;"
-    "CREATE TABLE audit_checkpoints (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, time TEXT NOT NULL, "
-    "signature TEXT NOT NULL);";
-
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {

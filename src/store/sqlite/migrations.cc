@@ -263,6 +263,8 @@ int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
 
 Result<int> Migrate(Connection& c) { return Apply(c, Migrations(), "database"); }
 
+const char* AuditTablesSql() { return kAuditTables; }
+
 Result<int> MigrateAudit(Connection& c) { return Apply(c, AuditMigrations(), "audit database"); }
 
 }  // namespace kilde::store::sqlite

@@ -14,6 +14,10 @@ int LatestSchemaVersion();
 // than LatestSchemaVersion(). Returns the resulting version.
 Result<int> Migrate(Connection& c);
 
+// The audit tables' DDL as schema version 3 created them in kilde.db (and version 1 of audit.db):
+// for tests that build a data dir as an older kilde left it.
+const char* AuditTablesSql();
+
 // The same for the audit database (audit.db), which has migrations of its own.
 Result<int> MigrateAudit(Connection& c);
 

@@ -325,7 +325,7 @@ TEST_F(SqliteAccessTest, MigrationFourUpgradesAVersionThreeDatabase) {
   ASSERT_EQ(sqlite3_open((dir_ / "kilde.db").c_str(), &db), SQLITE_OK);
   for (const char* sql :
        {"DROP TABLE access_request_events", "DROP TABLE access_grants", "DROP TABLE access_requests",
-        testing::kLegacyAuditTables, "DELETE FROM schema_migrations WHERE version > 3"})
+        sqlite::AuditTablesSql(), "DELETE FROM schema_migrations WHERE version > 3"})
     ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK)
         << sql << ": " << sqlite3_errmsg(db);
   sqlite3_close(db);

@@ -62,12 +62,8 @@ std::string UpperBound(const AuditQuery& q) { return q.to.empty() ? std::string(
 
 // The subjects column: a JSON array of strings (keyed hashes, hex).
 std::string SubjectsJson(const std::vector<std::string>& subjects) {
-  std::string out = "[";
-  for (size_t i = 0; i < subjects.size(); ++i) {
-    if (i) out += ',';
-    AppendJsonString(subjects[i], out);
-  }
-  out += ']';
+  std::string out;
+  AppendJsonStringArray(subjects, out);
   return out;
 }
 

@@ -256,7 +256,7 @@ TEST_F(SqliteAuditTest, ALogFromBeforeVersionSixMovesToTheAuditDatabase) {
       "seq, time, request_id, decision, consumer, client_id, supplier, product, edition, grant_id, purpose, "
       "legal_basis, query, rows, subjects, prev_hash, hash";
   RunSql(dir_ / "kilde.db",
-         std::string(testing::kLegacyAuditTables) + "INSERT INTO audit_entries (" + cols +
+         std::string(sqlite::AuditTablesSql()) + "INSERT INTO audit_entries (" + cols +
              ") VALUES "
              "(1, '" +
              T(1) +

@@ -7,6 +7,8 @@
 namespace kilde::api {
 
 Status App::OpenAudit() {
+  // Fails now, not at the first audited read, when another server writes this data dir's log.
+  KILDE_RETURN_IF_ERROR(store_->audit().StartAppending());
   KILDE_ASSIGN_OR_RETURN(auto signer, audit::Signer::LoadOrCreate(audit::Log::KeyPath(cfg_.data_dir)));
   KILDE_ASSIGN_OR_RETURN(
       subject_key_,

@@ -73,12 +73,18 @@ struct AuditSubjectQuery {
 class AuditStore {
  public:
   virtual ~AuditStore() = default;
-  // In one durable transaction (synced before it returns): `seal(last)` turns the entries to
-  // append into sealed ones given the current last entry (nullopt for an empty log); they are
-  // stored and returned. Appends are serialised, so `last` is always the true last entry. Of `last`
-  // only entry.seq and hash are filled: they are all sealing needs.
+  // Makes this process the log's one appender (the first Append does it too): fails when another
+  // live process appends to the same log.
+  virtual Status StartAppending() = 0;
+  // Durably (synced before it returns, all or nothing): `seal(last)` turns the entries to append
+  // into sealed ones given the current last entry (nullopt for an empty log); they are stored and
+  // returned. Appends are serialised, so `last` is always the true last entry. Of `last` only
+  // entry.seq and hash are filled: they are all sealing needs.
   using SealFn = std::function<std::vector<SealedAuditEntry>(const std::optional<SealedAuditEntry>& last)>;
   virtual Result<std::vector<SealedAuditEntry>> Append(const SealFn& seal) = 0;
+  // Stores a checkpoint after the entries appended before it; a checkpoint already stored at the same
+  // seq is kept. Durable once the store has copied it (soon, and when the store closes), not
+  // necessarily when this returns: losing the newest checkpoint in a crash loses no entry.
   virtual Status AddCheckpoint(const AuditCheckpoint& c) = 0;
   // Every entry in storage order (ascending seq); a non-OK status from `fn` stops the scan and is returned.
   virtual Status ScanAll(const std::function<Status(const SealedAuditEntry&)>& fn) = 0;

@@ -164,11 +164,14 @@ TEST_F(ReadAccessTest, NonPublicProductsNeedAGrantAndEveryAttemptIsAudited) {
   // A logged query string never keeps a fødselsnummer in clear.
   auto by_fnr = Rows("ra-secret", Token(owner, "kilde:read"), "?fnr=eq.01019010046");
   ASSERT_EQ(by_fnr.status, 200);
-  std::ifstream db(server().data_dir() + "/audit.db", std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(db)), std::istreambuf_iterator<char>());
-  std::ifstream wal(server().data_dir() + "/audit.db-wal", std::ios::binary);
-  bytes.append((std::istreambuf_iterator<char>(wal)), std::istreambuf_iterator<char>());
+  // Every file of the log: the database, its WAL and the journal the entry is durable in first.
+  std::string bytes;
+  for (const char* file : {"/audit.db", "/audit.db-wal", "/audit.journal-0", "/audit.journal-1"}) {
+    std::ifstream in(server().data_dir() + file, std::ios::binary);
+    bytes.append((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
   EXPECT_NE(bytes.find("[fnr:"), std::string::npos);
+  EXPECT_EQ(bytes.find("01019010046"), std::string::npos);
 }
 
 TEST(ReadAccessDurability, EveryAnsweredReadHasItsEntryAfterSigkill) {

@@ -7,15 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "base/json_text.h"
-#include "store/sqlite/migrations.h"
-
 namespace kilde::store::sqlite {
 namespace {
-
-constexpr const char* kColumns =
-    "seq, time, request_id, decision, consumer, client_id, supplier, product, edition, grant_id, purpose, "
-    "legal_basis, query, rows, subjects, prev_hash, hash";
 
 SealedAuditEntry ReadEntry(const Statement& s) {
   SealedAuditEntry x;
@@ -60,162 +53,17 @@ std::string LowerBound(const AuditQuery& q) {
 }
 std::string UpperBound(const AuditQuery& q) { return q.to.empty() ? std::string("\x7f") : q.to; }
 
-// The subjects column: a JSON array of strings (keyed hashes, hex).
-std::string SubjectsJson(const std::vector<std::string>& subjects) {
-  std::string out;
-  AppendJsonStringArray(subjects, out);
-  return out;
-}
-
 bool Before(const SealedAuditEntry& a, const SealedAuditEntry& b) {
   return std::tie(a.entry.time, a.entry.seq) < std::tie(b.entry.time, b.entry.seq);
 }
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteAuditStore>> SqliteAuditStore::Open(const std::filesystem::path& path,
-                                                                 std::atomic<uint64_t>* errors) {
-  KILDE_ASSIGN_OR_RETURN(auto writer, Connection::Open(path.string()));
-  KILDE_RETURN_IF_ERROR(MigrateAudit(*writer).status());
-  KILDE_RETURN_IF_ERROR(writer->Exec("PRAGMA synchronous=FULL"));
-  KILDE_ASSIGN_OR_RETURN(auto checkpointer, Connection::Open(path.string()));
-  // Reads (the audit API, innsyn, verify) are rare next to appends: two connections.
-  std::vector<std::unique_ptr<Connection>> readers;
-  for (int i = 0; i < 2; ++i) {
-    KILDE_ASSIGN_OR_RETURN(auto c, Connection::Open(path.string()));
-    readers.push_back(std::move(c));
-  }
-  return std::unique_ptr<SqliteAuditStore>(
-      new SqliteAuditStore(path, std::move(writer), std::make_unique<ConnectionPool>(std::move(readers)),
-                           std::move(checkpointer), errors));
-}
-
-SqliteAuditStore::SqliteAuditStore(std::filesystem::path path, std::unique_ptr<Connection> writer,
-                                   std::unique_ptr<ConnectionPool> readers,
-                                   std::unique_ptr<Connection> checkpointer, std::atomic<uint64_t>* errors)
-    : path_(std::move(path)),
-      writer_(std::move(writer)),
-      readers_(std::move(readers)),
-      errors_(errors),
-      checkpointer_(std::move(checkpointer)),
-      checkpoint_thread_([this] { CheckpointLoop(); }) {}
-
-SqliteAuditStore::~SqliteAuditStore() {
-  {
-    std::lock_guard lock(checkpoint_mu_);
-    stopping_ = true;
-  }
-  checkpoint_cv_.notify_all();
-  checkpoint_thread_.join();
-  // The last connection to close checkpoints the rest and removes the WAL.
-}
-
-void SqliteAuditStore::CheckpointLoop() {
-  // Every 100 ms with appends since the last one, a PASSIVE checkpoint (never blocks the writer)
-  // copies the WAL into audit.db and syncs it. The writer's own automatic checkpoint (every 1000
-  // pages) then finds almost everything copied: it syncs little, and lets the next append restart
-  // the WAL from its beginning, which a checkpoint racing a busy writer never completes alone.
-  std::unique_lock lock(checkpoint_mu_);
-  for (;;) {
-    checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return stopping_; });
-    if (stopping_) return;
-    if (appended_since_checkpoint_ == 0) continue;
-    appended_since_checkpoint_ = 0;
-    lock.unlock();
-    Status s = checkpointer_->Exec("PRAGMA wal_checkpoint(PASSIVE)");
-    if (!s.ok()) Counted(s);
-    lock.lock();
-  }
-}
-
-Status SqliteAuditStore::ImportLegacy(Connection& main) {
-  std::lock_guard w(write_mu_);
-  KILDE_ASSIGN_OR_RETURN(Statement * attach, main.Prepare("ATTACH DATABASE ? AS audit_import"));
-  attach->Bind(1, path_.string());
-  if (attach->Step() != SQLITE_DONE) return main.Error("attach the audit database");
-  attach->Reset();
-  Status s = [&]() -> Status {
-    KILDE_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(main, true));
-    KILDE_RETURN_IF_ERROR(main.Exec(std::string("INSERT OR IGNORE INTO audit_import.audit_entries (") +
-                                    kColumns + ") SELECT " + kColumns +
-                                    " FROM main.audit_entries ORDER BY seq"));
-    KILDE_RETURN_IF_ERROR(
-        main.Exec("INSERT OR IGNORE INTO audit_import.audit_subjects (subject, seq) SELECT subject, seq FROM "
-                  "main.audit_subjects"));
-    KILDE_RETURN_IF_ERROR(
-        main.Exec("INSERT OR IGNORE INTO audit_import.audit_checkpoints (seq, hash, time, signature) "
-                  "SELECT seq, hash, time, signature FROM main.audit_checkpoints"));
-    return tx.Commit();
-  }();
-  main.ResetAll();
-  Status detached = main.Exec("DETACH DATABASE audit_import");
-  KILDE_RETURN_IF_ERROR(s);
-  return detached;
-}
-
-Result<std::vector<SealedAuditEntry>> SqliteAuditStore::Append(const SealFn& seal) {
-  std::lock_guard w(write_mu_);
-  Connection* c = writer_.get();  // synchronous=FULL: durable before it returns
-  std::vector<SealedAuditEntry> sealed;
-  Status s = [&]() -> Status {
-    KILDE_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*c, true));
-    KILDE_ASSIGN_OR_RETURN(Statement * last,
-                           c->Prepare("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1"));
-    std::optional<SealedAuditEntry> prev;
-    int rc = last->Step();
-    if (rc == SQLITE_ROW) {
-      prev.emplace();
-      prev->entry.seq = last->Int(0);
-      prev->hash = last->Text(1);
-    } else if (rc != SQLITE_DONE) {
-      return c->Error("read the last audit entry");
-    }
-    last->Reset();
-    sealed = seal(prev);
-    KILDE_ASSIGN_OR_RETURN(Statement * ins, c->Prepare(std::string("INSERT INTO audit_entries (") + kColumns +
-                                                       ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-    KILDE_ASSIGN_OR_RETURN(Statement * sub, c->Prepare("INSERT OR IGNORE INTO audit_subjects VALUES (?, ?)"));
-    for (const SealedAuditEntry& x : sealed) {
-      const AuditEntry& e = x.entry;
-      ins->Reset();
-      ins->Bind(1, e.seq).Bind(2, e.time).Bind(3, e.request_id).Bind(4, e.decision).Bind(5, e.consumer);
-      ins->Bind(6, e.client_id).Bind(7, e.supplier).Bind(8, e.product).Bind(9, e.edition).Bind(10, e.grant);
-      ins->Bind(11, e.purpose).Bind(12, e.legal_basis).Bind(13, e.query).Bind(14, e.rows);
-      ins->Bind(15, SubjectsJson(e.subjects)).Bind(16, x.prev_hash).Bind(17, x.hash);
-      if (ins->Step() != SQLITE_DONE) return c->Error("append audit entry");
-      for (const std::string& subject : e.subjects) {
-        sub->Reset();
-        sub->Bind(1, subject).Bind(2, e.seq);
-        if (sub->Step() != SQLITE_DONE) return c->Error("index audit subject");
-      }
-    }
-    return tx.Commit();
-  }();
-  c->ResetAll();  // no statement may keep a snapshot open: it would hold back WAL checkpoints
-  KILDE_RETURN_IF_ERROR(Counted(s));
-  {
-    std::lock_guard lock(checkpoint_mu_);
-    appended_since_checkpoint_ += sealed.size();
-  }
-  return sealed;
-}
-
-Status SqliteAuditStore::AddCheckpoint(const AuditCheckpoint& cp) {
-  std::lock_guard w(write_mu_);
-  Connection* c = writer_.get();
-  KILDE_ASSIGN_OR_RETURN(Statement * ins, c->Prepare("INSERT INTO audit_checkpoints VALUES (?, ?, ?, ?)"));
-  ins->Bind(1, cp.seq).Bind(2, cp.hash).Bind(3, cp.time).Bind(4, cp.signature);
-  const int rc = ins->Step();
-  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-    return Status::Exists("a checkpoint at entry " + std::to_string(cp.seq) + " exists");
-  if (rc != SQLITE_DONE) return Counted(c->Error("add audit checkpoint"));
-  return Status::Ok();
-}
-
 Status SqliteAuditStore::ScanAll(const std::function<Status(const SealedAuditEntry&)>& fn) {
+  KILDE_RETURN_IF_ERROR(AwaitMaterialized());
   auto c = readers_->Acquire();
-  KILDE_ASSIGN_OR_RETURN(Statement * s,
-                         c->Prepare(std::string("SELECT ") + kColumns + " FROM audit_entries ORDER BY seq"));
+  KILDE_ASSIGN_OR_RETURN(
+      Statement * s, c->Prepare(std::string("SELECT ") + kAuditColumns + " FROM audit_entries ORDER BY seq"));
   int rc;
   while ((rc = s->Step()) == SQLITE_ROW) KILDE_RETURN_IF_ERROR(fn(ReadEntry(*s)));
   if (rc != SQLITE_DONE) return Counted(c->Error("read the audit log"));
@@ -223,6 +71,7 @@ Status SqliteAuditStore::ScanAll(const std::function<Status(const SealedAuditEnt
 }
 
 Result<std::vector<AuditCheckpoint>> SqliteAuditStore::Checkpoints() {
+  KILDE_RETURN_IF_ERROR(AwaitMaterialized());
   auto c = readers_->Acquire();
   KILDE_ASSIGN_OR_RETURN(Statement * s,
                          c->Prepare("SELECT seq, hash, time, signature FROM audit_checkpoints ORDER BY seq"));
@@ -234,8 +83,9 @@ Result<std::vector<AuditCheckpoint>> SqliteAuditStore::Checkpoints() {
 }
 
 Result<std::optional<SealedAuditEntry>> SqliteAuditStore::Last() {
+  KILDE_RETURN_IF_ERROR(AwaitMaterialized());
   auto c = readers_->Acquire();
-  KILDE_ASSIGN_OR_RETURN(Statement * s, c->Prepare(std::string("SELECT ") + kColumns +
+  KILDE_ASSIGN_OR_RETURN(Statement * s, c->Prepare(std::string("SELECT ") + kAuditColumns +
                                                    " FROM audit_entries ORDER BY seq DESC LIMIT 1"));
   std::optional<SealedAuditEntry> last;
   const int rc = s->Step();
@@ -248,13 +98,15 @@ Result<std::optional<SealedAuditEntry>> SqliteAuditStore::Last() {
 }
 
 Status SqliteAuditStore::ScanForVerify(const VerifyEntryFn& entry, const VerifyOrphanFn& orphan) {
+  KILDE_RETURN_IF_ERROR(AwaitMaterialized());
   auto c = readers_->Acquire();
+  int64_t last_seq = 0;
   {
     // One statement: the entries and the checkpoints beside them come from one read snapshot, so a
     // checkpoint appended meanwhile never names an entry the scan did not see.
     KILDE_ASSIGN_OR_RETURN(
         Statement * s,
-        c->Prepare(std::string("SELECT ") + kColumns +
+        c->Prepare(std::string("SELECT ") + kAuditColumns +
                    ", (SELECT json_array(k.seq, k.hash, k.time, k.signature) FROM audit_checkpoints k "
                    "WHERE k.seq = audit_entries.seq) FROM audit_entries ORDER BY seq"));
     int rc;
@@ -268,6 +120,7 @@ Status SqliteAuditStore::ScanForVerify(const VerifyEntryFn& entry, const VerifyO
           at = AuditCheckpoint{j[0].get<int64_t>(), j[1].get<std::string>(), j[2].get<std::string>(),
                                j[3].get<std::string>()};
       }
+      last_seq = e.entry.seq;
       Status st = entry(e, at ? &*at : nullptr);
       if (!st.ok()) {
         s->Reset();
@@ -275,6 +128,23 @@ Status SqliteAuditStore::ScanForVerify(const VerifyEntryFn& entry, const VerifyO
       }
     }
     if (rc != SQLITE_DONE) return Counted(c->Error("read the audit log"));
+  }
+  // Beside a live appender in another process: the entries it made durable but has not copied yet
+  // are in its journal, read after the scan above. Verified too where they continue the entries read
+  // (a file overwritten meanwhile held only entries copied since, which a later scan reads).
+  bool appending;
+  {
+    std::lock_guard lock(mu_);
+    appending = releasing_ != nullptr;
+  }
+  if (!appending) {
+    KILDE_ASSIGN_OR_RETURN(auto logged, AuditJournal::ReadUnlocked(path_.parent_path()));
+    for (const SealedAuditEntry& x : logged) {
+      if (x.entry.seq <= last_seq) continue;
+      if (x.entry.seq != last_seq + 1) break;
+      last_seq = x.entry.seq;
+      KILDE_RETURN_IF_ERROR(entry(x, nullptr));
+    }
   }
   // Checkpoints whose entry is gone (or was never there). Entries appended after the scan above
   // exist now, so their checkpoints are not listed here.
@@ -295,6 +165,7 @@ Status SqliteAuditStore::ScanForVerify(const VerifyEntryFn& entry, const VerifyO
 
 Result<std::vector<SealedAuditEntry>> SqliteAuditStore::Entries(const AuditQuery& q) {
   if (q.limit <= 0) return std::vector<SealedAuditEntry>{};
+  KILDE_RETURN_IF_ERROR(AwaitMaterialized());
   const std::string lo = LowerBound(q), hi = UpperBound(q);
   // Entries at the position's time but not after it are skipped by the seq test; all others in
   // [lo, hi) qualify, so the index range scan reads at most `limit` rows more than it returns.
@@ -304,7 +175,7 @@ Result<std::vector<SealedAuditEntry>> SqliteAuditStore::Entries(const AuditQuery
   std::vector<SealedAuditEntry> out;
   if (q.products.empty()) {
     KILDE_ASSIGN_OR_RETURN(
-        Statement * s, c->Prepare(std::string("SELECT ") + kColumns +
+        Statement * s, c->Prepare(std::string("SELECT ") + kAuditColumns +
                                   " FROM audit_entries INDEXED BY audit_entries_time WHERE time >= ?1 AND "
                                   "time < ?2 AND (time > ?3 OR seq > ?4) ORDER BY time, seq LIMIT ?5"));
     s->Bind(1, lo).Bind(2, hi).Bind(3, after_time).Bind(4, after_seq).Bind(5, int64_t{q.limit});
@@ -317,7 +188,7 @@ Result<std::vector<SealedAuditEntry>> SqliteAuditStore::Entries(const AuditQuery
   // `limit` of each.
   KILDE_ASSIGN_OR_RETURN(
       Statement * s,
-      c->Prepare(std::string("SELECT ") + kColumns +
+      c->Prepare(std::string("SELECT ") + kAuditColumns +
                  " FROM audit_entries INDEXED BY audit_entries_product WHERE product = ?1 AND time >= ?2 AND "
                  "time < ?3 AND (time > ?4 OR seq > ?5) ORDER BY time, seq LIMIT ?6"));
   std::vector<std::string> products = q.products;
@@ -344,9 +215,10 @@ Result<std::vector<SealedAuditEntry>> SqliteAuditStore::Entries(const AuditQuery
 
 Result<std::vector<SealedAuditEntry>> SqliteAuditStore::EntriesForSubject(const AuditSubjectQuery& q) {
   if (q.limit <= 0) return std::vector<SealedAuditEntry>{};
+  KILDE_RETURN_IF_ERROR(AwaitMaterialized());
   auto c = readers_->Acquire();
   std::string cols;
-  for (std::string_view rest = kColumns; !rest.empty();) {
+  for (std::string_view rest = kAuditColumns; !rest.empty();) {
     const size_t comma = rest.find(", ");
     cols += (cols.empty() ? "e." : ", e.") + std::string(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 2);

@@ -1,6 +1,7 @@
-// The audit store's read side on real SQLite: listings by product and time with keyset paging,
-// lookups by data subject, the last entry, the verification scan — and that the listings are
-// answered from indexes (the log grows forever).
+// The audit store on real SQLite: listings by product and time with keyset paging, lookups by
+// data subject, the last entry, the verification scan, that the listings are answered from indexes
+// (the log grows forever) — and the journal appends go through: copied soon, recovered after a crash,
+// one appender at a time.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -10,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/sqlite/audit_journal.h"
 #include "store/sqlite/migrations.h"
 #include "store/store_test_util.h"
 
@@ -288,20 +290,123 @@ TEST_F(SqliteAuditTest, ALogFromBeforeVersionSixMovesToTheAuditDatabase) {
   EXPECT_EQ(Seqs(audit().Entries(AuditQuery{})), (std::vector<int64_t>{1, 2, 3, 4}));
 }
 
-// A background thread copies the WAL into audit.db soon after appends (a checkpoint syncs audit.db
-// and can take tens of milliseconds; appends do one themselves only every 1000 pages, which these
-// 100 appends do not reach).
-TEST_F(SqliteAuditTest, TheWalIsCheckpointedInTheBackground) {
-  const auto size = [&] { return std::filesystem::file_size(dir_ / "audit.db"); };
-  const auto before = size();
+// Rows of audit_entries in audit.db as another process (`kilde audit verify`) sees them.
+int64_t CountInDb(const std::filesystem::path& file) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  int64_t n = -1;
+  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM audit_entries", -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return n;
+}
+
+// Appends are durable in the journal; the materializer copies them into audit.db soon after, where
+// other processes read them, without anyone in this process reading.
+TEST_F(SqliteAuditTest, AppendedEntriesReachAuditDbForOtherProcessesSoon) {
   for (int i = 0; i < 100; ++i) Add("p", T(i % 60), {"s" + std::to_string(i)});
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (size() == before && std::chrono::steady_clock::now() < until)
+  while (CountInDb(dir_ / "audit.db") < 100 && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  EXPECT_GT(size(), before) << "the entries never left the WAL";
-  AuditQuery all;
-  all.limit = 1000;
-  EXPECT_EQ(Seqs(audit().Entries(all)).size(), 100u);
+  EXPECT_EQ(CountInDb(dir_ / "audit.db"), 100);
+}
+
+// Closing copies everything and empties the journal: nothing is replayed over audit.db afterwards.
+TEST_F(SqliteAuditTest, ClosingCopiesEverythingAndEmptiesTheJournal) {
+  for (int i = 0; i < 5; ++i) Add("p", T(i));
+  store_.reset();
+  EXPECT_EQ(CountInDb(dir_ / "audit.db"), 5);
+  auto journal = sqlite::AuditJournal::TryOpen(dir_);
+  ASSERT_TRUE(journal.ok() && *journal);
+  auto left = (*journal)->ReadAll();
+  ASSERT_TRUE(left.ok());
+  EXPECT_TRUE(left->empty());
+}
+
+// What a process that died after its appends left only in the journal (durable, answered, but not
+// yet copied) is in audit.db as soon as the data dir is opened again; entries audit.db already has
+// are not doubled, and appends continue the chain.
+TEST_F(SqliteAuditTest, EntriesLeftInTheJournalAreRecoveredOnOpen) {
+  Add("p", T(1), {"s1"});
+  store_.reset();
+  {
+    auto journal = sqlite::AuditJournal::TryOpen(dir_);
+    ASSERT_TRUE(journal.ok() && *journal);
+    ASSERT_TRUE((*journal)->Clear().ok());
+    std::vector<SealedAuditEntry> batch;
+    for (int64_t seq = 1; seq <= 4; ++seq) {  // entry 1 was copied before the "crash"
+      SealedAuditEntry x;
+      x.entry.seq = seq;
+      x.entry.time = T(static_cast<int>(seq));
+      x.entry.decision = "allowed";
+      x.entry.product = "p";
+      x.entry.subjects = {"s" + std::to_string(seq)};
+      x.prev_hash = seq == 1 ? "genesis" : "h" + std::to_string(seq - 1);
+      x.hash = "h" + std::to_string(seq);
+      batch.push_back(x);
+      if (seq == 2 || seq == 4) {
+        ASSERT_TRUE((*journal)->Append(batch).ok());
+        batch.clear();
+      }
+    }
+  }  // the process "dies": the journal is not cleared
+  EXPECT_EQ(CountInDb(dir_ / "audit.db"), 1);
+  OpenStore();
+  EXPECT_EQ(CountInDb(dir_ / "audit.db"), 4) << "recovered when opened, before any append or read";
+  EXPECT_EQ(Seqs(audit().Entries(AuditQuery{})), (std::vector<int64_t>{1, 2, 3, 4}));
+  AuditSubjectQuery q;
+  q.subject = "s3";
+  EXPECT_EQ(Seqs(audit().EntriesForSubject(q)), (std::vector<int64_t>{3}));
+  EXPECT_EQ(Add("p", T(5)), 5);
+  auto last = audit().Last();
+  ASSERT_TRUE(last.ok() && *last);
+  EXPECT_EQ((*last)->prev_hash, "h4");
+  OpenStore();
+  EXPECT_EQ(Seqs(audit().Entries(AuditQuery{})), (std::vector<int64_t>{1, 2, 3, 4, 5}));
+}
+
+// `kilde audit verify` beside a running server: every entry the server made durable is verified,
+// also those still only in its journal (copied into audit.db up to 25 ms later).
+TEST_F(SqliteAuditTest, AVerifierBesideTheAppenderSeesEveryDurableEntry) {
+  Add("p", T(1));
+  auto beside = OpenSqliteStore(dir_);
+  ASSERT_TRUE(beside.ok()) << beside.status().message();
+  for (int round = 2; round <= 6; ++round) {
+    Add("p", T(round));
+    std::vector<int64_t> seen;
+    ASSERT_TRUE((*beside)
+                    ->audit()
+                    .ScanForVerify(
+                        [&](const SealedAuditEntry& e, const AuditCheckpoint*) {
+                          seen.push_back(e.entry.seq);
+                          return Status::Ok();
+                        },
+                        [](const AuditCheckpoint&) { return Status::Ok(); })
+                    .ok());
+    ASSERT_FALSE(seen.empty());
+    EXPECT_EQ(seen.size(), static_cast<size_t>(round)) << "round " << round;
+    EXPECT_EQ(seen.back(), round);
+  }
+}
+
+// One appending process per log: a second one (here a second store on the same data dir) is told
+// which lock it waited for, and can still read.
+TEST_F(SqliteAuditTest, ASecondAppenderIsRefusedByName) {
+  Add("p", T(1));
+  auto second = OpenSqliteStore(dir_);
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  Status s = (*second)->audit().StartAppending();
+  EXPECT_EQ(s.code(), Code::kUnavailable);
+  EXPECT_NE(s.message().find("another kilde process is writing the audit log"), std::string::npos)
+      << s.message();
+  EXPECT_NE(s.message().find("audit.journal-0"), std::string::npos) << s.message();
+  EXPECT_EQ(Add("p", T(2)), 2) << "the first one goes on";
+  second->reset();
+  store_.reset();
+  EXPECT_EQ(CountInDb(dir_ / "audit.db"), 2);
 }
 
 // Regression: with checkpoints only in the background, a writer appending without pause never let

@@ -1,0 +1,162 @@
+#include "store/sqlite/audit_journal.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cassert>
+#include <cerrno>
+#include <cstring>
+#include <map>
+
+#include "store/sqlite/audit_journal_frame.h"
+
+namespace kilde::store::sqlite {
+namespace {
+
+Status IoError(const std::string& what, const std::filesystem::path& path, int err) {
+  return Status::Internal("cannot " + what + " " + path.string() + ": " + std::strerror(err));
+}
+
+Status WriteAll(int fd, std::string_view data, uint64_t offset, const std::filesystem::path& path) {
+  while (!data.empty()) {
+    const ssize_t n = ::pwrite(fd, data.data(), data.size(), static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return IoError("write", path, n < 0 ? errno : EIO);
+    data.remove_prefix(static_cast<size_t>(n));
+    offset += static_cast<uint64_t>(n);
+  }
+  return Status::Ok();
+}
+
+Result<std::string> ReadFile(int fd, const std::filesystem::path& path) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return IoError("stat", path, errno);
+  std::string data(static_cast<size_t>(st.st_size), '\0');
+  size_t got = 0;
+  while (got < data.size()) {
+    const ssize_t n = ::pread(fd, data.data() + got, data.size() - got, static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return IoError("read", path, errno);
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  data.resize(got);
+  return data;
+}
+
+// The entries of the intact runs of frames in `fds` (files `paths`), ascending seq, each once.
+Result<std::vector<SealedAuditEntry>> ReadFrames(const int (&fds)[2],
+                                                 const std::filesystem::path (&paths)[2]) {
+  std::map<int64_t, SealedAuditEntry> by_seq;
+  for (int f = 0; f < 2; ++f) {
+    if (fds[f] < 0) continue;
+    KILDE_ASSIGN_OR_RETURN(std::string data, ReadFile(fds[f], paths[f]));
+    std::string_view rest = data;
+    int64_t next = 0;  // the seq the next frame must start with; 0 before the first
+    while (auto frame = DecodeJournalFrame(rest)) {
+      if (next != 0 && frame->entries.front().entry.seq != next) break;
+      next = frame->entries.back().entry.seq + 1;
+      for (SealedAuditEntry& x : frame->entries) by_seq.try_emplace(x.entry.seq, std::move(x));
+      rest.remove_prefix(frame->size);
+    }
+  }
+  std::vector<SealedAuditEntry> out;
+  out.reserve(by_seq.size());
+  for (auto& [seq, x] : by_seq) out.push_back(std::move(x));
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<AuditJournal>> AuditJournal::TryOpen(const std::filesystem::path& dir,
+                                                            size_t switch_bytes) {
+  const std::filesystem::path p0 = dir / "audit.journal-0", p1 = dir / "audit.journal-1";
+  const int fd0 = ::open(p0.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd0 < 0) return IoError("open", p0, errno);
+  if (::flock(fd0, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd0);
+    if (err == EWOULDBLOCK) return std::unique_ptr<AuditJournal>();
+    return IoError("lock", p0, err);
+  }
+  const int fd1 = ::open(p1.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd1 < 0) {
+    const int err = errno;
+    ::close(fd0);
+    return IoError("open", p1, err);
+  }
+  return std::unique_ptr<AuditJournal>(new AuditJournal(p0, p1, fd0, fd1, switch_bytes));
+}
+
+AuditJournal::AuditJournal(std::filesystem::path p0, std::filesystem::path p1, int fd0, int fd1,
+                           size_t switch_bytes)
+    : paths_{std::move(p0), std::move(p1)}, fds_{fd0, fd1}, switch_bytes_(switch_bytes) {}
+
+AuditJournal::~AuditJournal() {
+  ::close(fds_[1]);
+  ::close(fds_[0]);  // releases the lock
+}
+
+Result<std::vector<SealedAuditEntry>> AuditJournal::ReadAll() const { return ReadFrames(fds_, paths_); }
+
+Result<std::vector<SealedAuditEntry>> AuditJournal::ReadUnlocked(const std::filesystem::path& dir) {
+  const std::filesystem::path paths[2] = {dir / "audit.journal-0", dir / "audit.journal-1"};
+  int fds[2] = {-1, -1};
+  for (int f = 0; f < 2; ++f) {
+    fds[f] = ::open(paths[f].c_str(), O_RDONLY | O_CLOEXEC);
+    if (fds[f] < 0 && errno != ENOENT) {
+      const int err = errno;
+      if (f == 1) ::close(fds[0]);
+      return IoError("open", paths[f], err);
+    }
+  }
+  auto r = ReadFrames(fds, paths);
+  for (int fd : fds)
+    if (fd >= 0) ::close(fd);
+  return r;
+}
+
+Status AuditJournal::Clear() {
+  if (failed_) return Status::Unavailable("the audit journal failed earlier; restart kilde to recover it");
+  static constexpr char kZeros[8] = {};
+  for (int f = 0; f < 2; ++f) {
+    struct stat st {};
+    if (::fstat(fds_[f], &st) != 0) return IoError("stat", paths_[f], errno);
+    if (st.st_size == 0) continue;
+    const size_t n = std::min<size_t>(sizeof kZeros, static_cast<size_t>(st.st_size));
+    KILDE_RETURN_IF_ERROR(WriteAll(fds_[f], std::string_view(kZeros, n), 0, paths_[f]));
+    if (::fdatasync(fds_[f]) != 0) return IoError("sync", paths_[f], errno);
+  }
+  current_ = 0;
+  offset_ = 0;
+  last_seq_[0] = last_seq_[1] = 0;
+  cleared_ = true;
+  return Status::Ok();
+}
+
+Status AuditJournal::Append(const std::vector<SealedAuditEntry>& entries) {
+  assert(cleared_ && "recover and Clear the journal before appending");
+  if (failed_) return Status::Unavailable("the audit journal failed earlier; restart kilde to recover it");
+  if (entries.empty()) return Status::Ok();
+  frame_.clear();
+  AppendJournalFrame(entries, frame_);
+  const int other = 1 - current_;
+  if (offset_ >= switch_bytes_ && last_seq_[other] <= released_.load(std::memory_order_acquire)) {
+    current_ = other;
+    offset_ = 0;
+  }
+  Status s = WriteAll(fds_[current_], frame_, offset_, paths_[current_]);
+  if (s.ok() && ::fdatasync(fds_[current_]) != 0) s = IoError("sync", paths_[current_], errno);
+  if (!s.ok()) {
+    failed_ = true;
+    return s;
+  }
+  offset_ += frame_.size();
+  last_seq_[current_] = entries.back().entry.seq;
+  return Status::Ok();
+}
+
+}  // namespace kilde::store::sqlite

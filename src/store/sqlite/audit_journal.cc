@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 
@@ -72,7 +73,7 @@ Result<std::vector<SealedAuditEntry>> ReadFrames(const int (&fds)[2],
 }  // namespace
 
 Result<std::unique_ptr<AuditJournal>> AuditJournal::TryOpen(const std::filesystem::path& dir,
-                                                            size_t switch_bytes) {
+                                                            size_t switch_bytes, bool direct) {
   const std::filesystem::path p0 = dir / "audit.journal-0", p1 = dir / "audit.journal-1";
   const int fd0 = ::open(p0.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd0 < 0) return IoError("open", p0, errno);
@@ -88,7 +89,26 @@ Result<std::unique_ptr<AuditJournal>> AuditJournal::TryOpen(const std::filesyste
     ::close(fd0);
     return IoError("open", p1, err);
   }
-  return std::unique_ptr<AuditJournal>(new AuditJournal(p0, p1, fd0, fd1, switch_bytes));
+  std::unique_ptr<AuditJournal> journal(new AuditJournal(p0, p1, fd0, fd1, switch_bytes));
+  if (direct) {
+    for (int f = 0; f < 2; ++f) {
+      journal->direct_fds_[f] = ::open(journal->paths_[f].c_str(), O_WRONLY | O_DIRECT | O_DSYNC | O_CLOEXEC);
+      if (journal->direct_fds_[f] < 0) {  // e.g. EINVAL on tmpfs: write + fdatasync instead
+        journal->CloseDirect();
+        break;
+      }
+    }
+  }
+  return journal;
+}
+
+void AuditJournal::FreeDeleter::operator()(char* p) const { std::free(p); }
+
+void AuditJournal::CloseDirect() {
+  for (int& fd : direct_fds_) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
 }
 
 AuditJournal::AuditJournal(std::filesystem::path p0, std::filesystem::path p1, int fd0, int fd1,
@@ -96,6 +116,7 @@ AuditJournal::AuditJournal(std::filesystem::path p0, std::filesystem::path p1, i
     : paths_{std::move(p0), std::move(p1)}, fds_{fd0, fd1}, switch_bytes_(switch_bytes) {}
 
 AuditJournal::~AuditJournal() {
+  CloseDirect();
   ::close(fds_[1]);
   ::close(fds_[0]);  // releases the lock
 }
@@ -148,14 +169,51 @@ Status AuditJournal::Append(const std::vector<SealedAuditEntry>& entries) {
     current_ = other;
     offset_ = 0;
   }
-  Status s = WriteAll(fds_[current_], frame_, offset_, paths_[current_]);
-  if (s.ok() && ::fdatasync(fds_[current_]) != 0) s = IoError("sync", paths_[current_], errno);
+  Status s = direct() ? WriteFrameDirect() : WriteFrameBuffered();
   if (!s.ok()) {
     failed_ = true;
     return s;
   }
   offset_ += frame_.size();
   last_seq_[current_] = entries.back().entry.seq;
+  return Status::Ok();
+}
+
+Status AuditJournal::WriteFrameBuffered() {
+  KILDE_RETURN_IF_ERROR(WriteAll(fds_[current_], frame_, offset_, paths_[current_]));
+  if (::fdatasync(fds_[current_]) != 0) return IoError("sync", paths_[current_], errno);
+  return Status::Ok();
+}
+
+Status AuditJournal::WriteFrameDirect() {
+  const uint64_t start = offset_ & ~uint64_t{kBlock - 1};
+  const size_t head = static_cast<size_t>(offset_ - start);  // already in block_
+  const size_t length = (head + frame_.size() + kBlock - 1) & ~(kBlock - 1);
+  if (length > block_capacity_) {
+    const size_t capacity = std::max(length, 2 * block_capacity_);
+    std::unique_ptr<char, FreeDeleter> grown(static_cast<char*>(std::aligned_alloc(kBlock, capacity)));
+    if (!grown) return Status::Internal("out of memory for an audit journal frame");
+    if (head > 0) std::memcpy(grown.get(), block_.get(), head);
+    block_ = std::move(grown);
+    block_capacity_ = capacity;
+  }
+  char* buf = block_.get();
+  std::memcpy(buf + head, frame_.data(), frame_.size());
+  std::memset(buf + head + frame_.size(), 0, length - head - frame_.size());
+  ssize_t n;
+  do {
+    n = ::pwrite(direct_fds_[current_], buf, length, static_cast<off_t>(start));
+  } while (n < 0 && errno == EINTR);
+  if (n < 0 && errno == EINVAL) {
+    // The file system took O_DIRECT when opening but refuses the write (nothing was written).
+    CloseDirect();
+    return WriteFrameBuffered();
+  }
+  if (n != static_cast<ssize_t>(length)) return IoError("write", paths_[current_], n < 0 ? errno : EIO);
+  // Keep the bytes of the block the next frame starts in.
+  const uint64_t end = offset_ + frame_.size();
+  const uint64_t next_start = end & ~uint64_t{kBlock - 1};
+  std::memmove(buf, buf + (next_start - start), static_cast<size_t>(end - next_start));
   return Status::Ok();
 }
 

@@ -1,6 +1,7 @@
 // The journal's files on a real disk: what recovery reads back after appends, torn writes and file
 // switches, and that one holder at a time may write.
 #include "store/sqlite/audit_journal.h"
+#include "store/sqlite/audit_journal_frame.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -14,19 +15,19 @@
 namespace kilde::store::sqlite {
 namespace {
 
-class AuditJournalTest : public ::testing::Test {
+// Run with direct writes (where the file system takes them) and with write + fdatasync.
+class AuditJournalTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
-           ("kilde_journal_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("kilde_journal_test_" + std::to_string(::getpid()) + "_" + (GetParam() ? "direct" : "buffered"));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::unique_ptr<AuditJournal> Open(size_t switch_bytes = AuditJournal::kDefaultSwitchBytes) {
-    auto j = AuditJournal::TryOpen(dir_, switch_bytes);
+    auto j = AuditJournal::TryOpen(dir_, switch_bytes, GetParam());
     EXPECT_TRUE(j.ok()) << j.status().message();
     EXPECT_TRUE(j.ok() && *j) << "locked";
     if (!j.ok() || !*j) return nullptr;
@@ -35,6 +36,15 @@ class AuditJournalTest : public ::testing::Test {
   }
   // Appends entries first..last as one frame.
   static void Append(AuditJournal& j, int64_t first, int64_t last) {
+    ASSERT_TRUE(j.Append(Batch(first, last)).ok());
+  }
+  // The size of that frame.
+  static size_t FrameSize(int64_t first, int64_t last) {
+    std::string bytes;
+    AppendJournalFrame(Batch(first, last), bytes);
+    return bytes.size();
+  }
+  static std::vector<SealedAuditEntry> Batch(int64_t first, int64_t last) {
     std::vector<SealedAuditEntry> batch;
     for (int64_t seq = first; seq <= last; ++seq) {
       SealedAuditEntry x;
@@ -44,7 +54,7 @@ class AuditJournalTest : public ::testing::Test {
       x.hash = "h" + std::to_string(seq);
       batch.push_back(x);
     }
-    ASSERT_TRUE(j.Append(batch).ok());
+    return batch;
   }
   static std::vector<int64_t> Seqs(const AuditJournal& j) {
     auto r = j.ReadAll();
@@ -66,7 +76,7 @@ class AuditJournalTest : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-TEST_F(AuditJournalTest, ReadsBackEveryAppendedEntryAfterReopening) {
+TEST_P(AuditJournalTest, ReadsBackEveryAppendedEntryAfterReopening) {
   {
     auto j = Open();
     ASSERT_TRUE(j);
@@ -81,20 +91,21 @@ TEST_F(AuditJournalTest, ReadsBackEveryAppendedEntryAfterReopening) {
   EXPECT_TRUE(Seqs(**j).empty()) << "a cleared journal holds nothing to recover";
 }
 
-TEST_F(AuditJournalTest, ATornLastFrameEndsRecoveryAtTheFrameBefore) {
+TEST_P(AuditJournalTest, ATornLastFrameEndsRecoveryAtTheFrameBefore) {
   {
     auto j = Open();
     ASSERT_TRUE(j);
     Append(*j, 1, 2);
     Append(*j, 3, 5);
   }
-  std::filesystem::resize_file(dir_ / "audit.journal-0", Size(0) - 10);  // the crash cut the last write
+  // The crash cut the last write short (direct writes pad the file to whole blocks: cut inside the frame).
+  std::filesystem::resize_file(dir_ / "audit.journal-0", FrameSize(1, 2) + FrameSize(3, 5) - 10);
   auto j = AuditJournal::TryOpen(dir_);
   ASSERT_TRUE(j.ok() && *j);
   EXPECT_EQ(Seqs(**j), Range(1, 2));
 }
 
-TEST_F(AuditJournalTest, SwitchesFilesOnlyOverEntriesReleasedElsewhere) {
+TEST_P(AuditJournalTest, SwitchesFilesOnlyOverEntriesReleasedElsewhere) {
   auto j = Open(/*switch_bytes=*/1000);
   ASSERT_TRUE(j);
   // Nothing released: the first file fills, writing moves on to the empty second one, and that one
@@ -113,7 +124,7 @@ TEST_F(AuditJournalTest, SwitchesFilesOnlyOverEntriesReleasedElsewhere) {
       EXPECT_NE(std::find(seqs.begin(), seqs.end(), unreleased), seqs.end()) << unreleased << " lost";
     j->Release(s - 3);
   }
-  EXPECT_LT(Size(0), 3000u) << "overwritten in place, not grown";
+  EXPECT_LE(Size(0), 4096u) << "overwritten in place, not grown";
   EXPECT_EQ(Size(1), grown);
   // After a crash now, recovery reads at least every unreleased entry, in order, each once.
   j.reset();
@@ -126,7 +137,7 @@ TEST_F(AuditJournalTest, SwitchesFilesOnlyOverEntriesReleasedElsewhere) {
   EXPECT_EQ(std::adjacent_find(seqs.begin(), seqs.end()), seqs.end());
 }
 
-TEST_F(AuditJournalTest, OneHolderAtATime) {
+TEST_P(AuditJournalTest, OneHolderAtATime) {
   auto first = Open();
   ASSERT_TRUE(first);
   auto second = AuditJournal::TryOpen(dir_);
@@ -137,6 +148,27 @@ TEST_F(AuditJournalTest, OneHolderAtATime) {
   ASSERT_TRUE(third.ok());
   EXPECT_TRUE(*third) << "closing released the lock";
 }
+
+// Frames that end mid-block, frames larger than a block, and a frame after a reopen: with direct
+// writes each write rewrites the block the previous frame ended in, which must keep its bytes.
+TEST_P(AuditJournalTest, FramesOfEverySizeSurviveTheBlockRewrites) {
+  {
+    auto j = Open();
+    ASSERT_TRUE(j);
+    int64_t seq = 1;
+    for (int n : {1, 3, 40, 2, 1, 17, 60, 1}) {  // ≈ 250 bytes per entry: frames of 0.3 to 15 KB
+      Append(*j, seq, seq + n - 1);
+      seq += n;
+    }
+    EXPECT_EQ(Seqs(*j), Range(1, seq - 1));
+  }
+  auto j = AuditJournal::TryOpen(dir_);
+  ASSERT_TRUE(j.ok() && *j);
+  EXPECT_EQ(Seqs(**j), Range(1, 125));
+}
+
+INSTANTIATE_TEST_SUITE_P(Writes, AuditJournalTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "Direct" : "Buffered"; });
 
 }  // namespace
 }  // namespace kilde::store::sqlite

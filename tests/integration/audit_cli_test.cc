@@ -1,5 +1,5 @@
 // `kilde audit verify` over the binary: an intact log verifies (exit 0); a log edited in the
-// database file names the entry (exit 2).
+// database file names the entry (exit 2). And one server per data directory appends to the log.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -45,6 +45,25 @@ TEST(AuditCli, VerifyNamesTheFirstTamperedEntry) {
   CommandResult bad = RunKilde({"audit", "verify", "--data-dir", data});
   EXPECT_EQ(bad.exit_code, 2) << bad.Describe();
   EXPECT_NE(bad.err.find("entry 13 was changed"), std::string::npos) << bad.Describe();
+}
+
+// The audit log has one appender: a second `kilde serve` on the same data directory refuses to
+// start, naming the lock, while the first goes on serving and `kilde audit verify` runs beside it.
+TEST(AuditCli, ASecondServerOnTheSameDataDirIsRefused) {
+  std::string error;
+  auto first = KildeServer::Start(ServerConfig(), &error);
+  ASSERT_TRUE(first) << error;
+  CommandResult second =
+      RunKilde({"serve", "--dev", "--listen", "127.0.0.1:0", "--data-dir", first->data_dir()}, {}, 20s);
+  EXPECT_FALSE(second.timed_out) << second.Describe();
+  EXPECT_NE(second.exit_code, 0) << second.Describe();
+  EXPECT_NE(second.err.find("another kilde process is writing the audit log"), std::string::npos)
+      << second.Describe();
+  EXPECT_NE(second.err.find("audit.journal-0"), std::string::npos) << second.Describe();
+  HttpClient c(first->port());
+  EXPECT_EQ(c.Get("/healthz").status, 200);
+  CommandResult verify = RunKilde({"audit", "verify", "--data-dir", first->data_dir()});
+  EXPECT_EQ(verify.exit_code, 0) << verify.Describe();
 }
 
 }  // namespace

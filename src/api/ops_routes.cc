@@ -33,11 +33,15 @@ void App::AddOpsRoutes() {
       extra += fmt::format(
           "# HELP kilde_audit_entries_total Audit entries made durable.\n"
           "# TYPE kilde_audit_entries_total counter\nkilde_audit_entries_total {}\n"
-          "# HELP kilde_audit_batches_total Audit log transactions (group commits).\n"
+          "# HELP kilde_audit_batches_total Audit log journal frames, i.e. syncs (group commits).\n"
           "# TYPE kilde_audit_batches_total counter\nkilde_audit_batches_total {}\n"
           "# HELP kilde_audit_failures_total Audit entries that could not be written (their reads got 503).\n"
-          "# TYPE kilde_audit_failures_total counter\nkilde_audit_failures_total {}\n",
-          recorder_->entries_recorded(), recorder_->batches(), recorder_->failures());
+          "# TYPE kilde_audit_failures_total counter\nkilde_audit_failures_total {}\n"
+          "# HELP kilde_audit_copy_backlog Audit entries durable in the journal, not yet copied into "
+          "audit.db.\n"
+          "# TYPE kilde_audit_copy_backlog gauge\nkilde_audit_copy_backlog {}\n",
+          recorder_->entries_recorded(), recorder_->batches(), recorder_->failures(),
+          store_->audit().CopyBacklog());
     http::Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     r.body = metrics_.Render(extra);

@@ -86,6 +86,9 @@ class AuditStore {
   // seq is kept. Durable once the store has copied it (soon, and when the store closes), not
   // necessarily when this returns: losing the newest checkpoint in a crash loses no entry.
   virtual Status AddCheckpoint(const AuditCheckpoint& c) = 0;
+  // Entries appended (durable) but not yet in the store's main storage, where a store appends through
+  // a journal first; 0 otherwise. For monitoring: it should stay near one batch interval's worth.
+  virtual int64_t CopyBacklog() = 0;
   // Every entry in storage order (ascending seq); a non-OK status from `fn` stops the scan and is returned.
   virtual Status ScanAll(const std::function<Status(const SealedAuditEntry&)>& fn) = 0;
   // Every checkpoint, ascending seq (all in memory: one per N entries).

@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <thread>
 
 #include "fixtures.h"
 
@@ -200,6 +202,43 @@ TEST(ReadAccessDurability, EveryAnsweredReadHasItsEntryAfterSigkill) {
   ASSERT_EQ(verify.exit_code, 0) << verify.Describe();
   EXPECT_EQ(verify.out.rfind("audit log intact: " + std::to_string(kReads) + " entries", 0), 0u)
       << verify.out;
+}
+
+// The audit's counters in /metrics: one entry per audited read, no failures, and the journal's
+// backlog (entries not yet copied into audit.db) drains to 0 within moments.
+TEST(ReadAccessMetrics, AuditCountersAndTheCopyBacklog) {
+  std::string error;
+  auto s = KildeServer::Start(ServerConfig(), &error);
+  ASSERT_TRUE(s) << error;
+  HttpClient c(s->port());
+  MustCreate(c, "/api/v1/organizations", OrgDoc("met-org"));
+  MustCreate(c, "/api/v1/datasets", DatasetDoc("met-ds", "met-org"));
+  ASSERT_EQ(
+      c.Post("/api/v1/products", {{"id", "met"}, {"dataset", "met-ds"}, {"schema", PeopleSchema()}}).status,
+      201);
+  ASSERT_EQ(c.Send("POST", "/api/v1/products/met/editions", kCsv, {{"Content-Type", "text/csv"}}).status,
+            201);
+  for (int i = 0; i < 10; ++i)
+    ASSERT_EQ(c.Get("/api/v1/products/met/editions/latest/rows?limit=" + std::to_string(1 + i)).status, 200);
+  const auto metric = [&](const std::string& name) -> double {
+    auto r = c.Get("/metrics");
+    const size_t at = r.body.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::atof(r.body.c_str() + at + name.size() + 2);
+  };
+  EXPECT_EQ(metric("kilde_audit_entries_total"), 10);
+  EXPECT_EQ(metric("kilde_audit_failures_total"), 0);
+  const double batches = metric("kilde_audit_batches_total");
+  EXPECT_GE(batches, 1);
+  EXPECT_LE(batches, 10);
+  double backlog = metric("kilde_audit_copy_backlog");
+  EXPECT_GE(backlog, 0) << "the gauge is there";
+  EXPECT_LE(backlog, 10);
+  const auto until = std::chrono::steady_clock::now() + 5s;
+  while (backlog > 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(20ms);
+    backlog = metric("kilde_audit_copy_backlog");
+  }
+  EXPECT_EQ(backlog, 0) << "every entry copied into audit.db";
 }
 
 }  // namespace

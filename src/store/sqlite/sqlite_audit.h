@@ -49,6 +49,7 @@ class SqliteAuditStore final : public AuditStore {
   Status StartAppending() override;
   Result<std::vector<SealedAuditEntry>> Append(const SealFn& seal) override;
   Status AddCheckpoint(const AuditCheckpoint& c) override;
+  int64_t CopyBacklog() override;
   Status ScanAll(const std::function<Status(const SealedAuditEntry&)>& fn) override;
   Result<std::vector<AuditCheckpoint>> Checkpoints() override;
   Result<std::optional<SealedAuditEntry>> Last() override;

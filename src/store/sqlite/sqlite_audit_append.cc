@@ -173,6 +173,11 @@ Status SqliteAuditStore::AddCheckpoint(const AuditCheckpoint& c) {
   return Status::Ok();
 }
 
+int64_t SqliteAuditStore::CopyBacklog() {
+  std::lock_guard lock(mu_);
+  return appended_seq_ - materialized_seq_;
+}
+
 Status SqliteAuditStore::Insert(const std::vector<SealedAuditEntry>& entries,
                                 const std::vector<AuditCheckpoint>& checkpoints) {
   std::lock_guard d(db_mu_);

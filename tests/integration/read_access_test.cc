@@ -176,18 +176,26 @@ TEST_F(ReadAccessTest, NonPublicProductsNeedAGrantAndEveryAttemptIsAudited) {
   EXPECT_EQ(bytes.find("01019010046"), std::string::npos);
 }
 
-TEST(ReadAccessDurability, EveryAnsweredReadHasItsEntryAfterSigkill) {
+// A server of its own with one product `id` (non-public by default) holding the people of kCsv.
+void StartWithPeopleProduct(const std::string& id, std::unique_ptr<KildeServer>& s) {
   std::string error;
-  auto s = KildeServer::Start(ServerConfig(), &error);
+  s = KildeServer::Start(ServerConfig(), &error);
   ASSERT_TRUE(s) << error;
   HttpClient c(s->port());
-  MustCreate(c, "/api/v1/organizations", OrgDoc("dur-org"));
-  MustCreate(c, "/api/v1/datasets", DatasetDoc("dur-ds", "dur-org"));
+  MustCreate(c, "/api/v1/organizations", OrgDoc(id + "-org"));
+  MustCreate(c, "/api/v1/datasets", DatasetDoc(id + "-ds", id + "-org"));
   ASSERT_EQ(
-      c.Post("/api/v1/products", {{"id", "dur"}, {"dataset", "dur-ds"}, {"schema", PeopleSchema()}}).status,
+      c.Post("/api/v1/products", {{"id", id}, {"dataset", id + "-ds"}, {"schema", PeopleSchema()}}).status,
       201);
-  ASSERT_EQ(c.Send("POST", "/api/v1/products/dur/editions", kCsv, {{"Content-Type", "text/csv"}}).status,
-            201);
+  ASSERT_EQ(
+      c.Send("POST", "/api/v1/products/" + id + "/editions", kCsv, {{"Content-Type", "text/csv"}}).status,
+      201);
+}
+
+TEST(ReadAccessDurability, EveryAnsweredReadHasItsEntryAfterSigkill) {
+  std::unique_ptr<KildeServer> s;
+  ASSERT_NO_FATAL_FAILURE(StartWithPeopleProduct("dur", s));
+  HttpClient c(s->port());
   constexpr int kReads = 40;
   int answered = 0;
   for (int i = 0; i < kReads; ++i) {
@@ -207,17 +215,9 @@ TEST(ReadAccessDurability, EveryAnsweredReadHasItsEntryAfterSigkill) {
 // The audit's counters in /metrics: one entry per audited read, no failures, and the journal's
 // backlog (entries not yet copied into audit.db) drains to 0 within moments.
 TEST(ReadAccessMetrics, AuditCountersAndTheCopyBacklog) {
-  std::string error;
-  auto s = KildeServer::Start(ServerConfig(), &error);
-  ASSERT_TRUE(s) << error;
+  std::unique_ptr<KildeServer> s;
+  ASSERT_NO_FATAL_FAILURE(StartWithPeopleProduct("met", s));
   HttpClient c(s->port());
-  MustCreate(c, "/api/v1/organizations", OrgDoc("met-org"));
-  MustCreate(c, "/api/v1/datasets", DatasetDoc("met-ds", "met-org"));
-  ASSERT_EQ(
-      c.Post("/api/v1/products", {{"id", "met"}, {"dataset", "met-ds"}, {"schema", PeopleSchema()}}).status,
-      201);
-  ASSERT_EQ(c.Send("POST", "/api/v1/products/met/editions", kCsv, {{"Content-Type", "text/csv"}}).status,
-            201);
   for (int i = 0; i < 10; ++i)
     ASSERT_EQ(c.Get("/api/v1/products/met/editions/latest/rows?limit=" + std::to_string(1 + i)).status, 200);
   const auto metric = [&](const std::string& name) -> double {

@@ -1,8 +1,6 @@
 #include "store/sqlite/audit_journal.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +11,7 @@
 #include <map>
 
 #include "store/sqlite/audit_journal_frame.h"
+#include "store/sqlite/file_lock.h"
 
 namespace kilde::store::sqlite {
 namespace {
@@ -32,17 +31,16 @@ Status WriteAll(int fd, std::string_view data, uint64_t offset, const std::files
   return Status::Ok();
 }
 
-Result<std::string> ReadFile(int fd, const std::filesystem::path& path) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) return IoError("stat", path, errno);
-  std::string data(static_cast<size_t>(st.st_size), '\0');
+// Up to `n` bytes at `offset` (fewer at the end of the file).
+Result<std::string> ReadAt(int fd, uint64_t offset, size_t n, const std::filesystem::path& path) {
+  std::string data(n, '\0');
   size_t got = 0;
-  while (got < data.size()) {
-    const ssize_t n = ::pread(fd, data.data() + got, data.size() - got, static_cast<off_t>(got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return IoError("read", path, errno);
-    if (n == 0) break;
-    got += static_cast<size_t>(n);
+  while (got < n) {
+    const ssize_t r = ::pread(fd, data.data() + got, n - got, static_cast<off_t>(offset + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return IoError("read", path, errno);
+    if (r == 0) break;
+    got += static_cast<size_t>(r);
   }
   data.resize(got);
   return data;
@@ -54,14 +52,19 @@ Result<std::vector<SealedAuditEntry>> ReadFrames(const int (&fds)[2],
   std::map<int64_t, SealedAuditEntry> by_seq;
   for (int f = 0; f < 2; ++f) {
     if (fds[f] < 0) continue;
-    KILDE_ASSIGN_OR_RETURN(std::string data, ReadFile(fds[f], paths[f]));
-    std::string_view rest = data;
+    // Frame by frame: a cleared or fully copied file costs one small read, whatever its size.
+    uint64_t offset = 0;
     int64_t next = 0;  // the seq the next frame must start with; 0 before the first
-    while (auto frame = DecodeJournalFrame(rest)) {
-      if (next != 0 && frame->entries.front().entry.seq != next) break;
+    for (;;) {
+      KILDE_ASSIGN_OR_RETURN(std::string header, ReadAt(fds[f], offset, kJournalFrameHeaderSize, paths[f]));
+      const std::optional<size_t> size = JournalFrameSize(header);
+      if (!size) break;
+      KILDE_ASSIGN_OR_RETURN(std::string bytes, ReadAt(fds[f], offset, *size, paths[f]));
+      auto frame = DecodeJournalFrame(bytes);
+      if (!frame || (next != 0 && frame->entries.front().entry.seq != next)) break;
       next = frame->entries.back().entry.seq + 1;
       for (SealedAuditEntry& x : frame->entries) by_seq.try_emplace(x.entry.seq, std::move(x));
-      rest.remove_prefix(frame->size);
+      offset += frame->size;
     }
   }
   std::vector<SealedAuditEntry> out;
@@ -75,14 +78,9 @@ Result<std::vector<SealedAuditEntry>> ReadFrames(const int (&fds)[2],
 Result<std::unique_ptr<AuditJournal>> AuditJournal::TryOpen(const std::filesystem::path& dir,
                                                             size_t switch_bytes, bool direct) {
   const std::filesystem::path p0 = dir / "audit.journal-0", p1 = dir / "audit.journal-1";
-  const int fd0 = ::open(p0.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd0 < 0) return IoError("open", p0, errno);
-  if (::flock(fd0, LOCK_EX | LOCK_NB) != 0) {
-    const int err = errno;
-    ::close(fd0);
-    if (err == EWOULDBLOCK) return std::unique_ptr<AuditJournal>();
-    return IoError("lock", p0, err);
-  }
+  KILDE_ASSIGN_OR_RETURN(std::optional<int> locked, TryLockFile(p0.string()));
+  if (!locked) return std::unique_ptr<AuditJournal>();
+  const int fd0 = *locked;
   const int fd1 = ::open(p1.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd1 < 0) {
     const int err = errno;
@@ -144,10 +142,10 @@ Status AuditJournal::Clear() {
   if (failed_) return Status::Unavailable("the audit journal failed earlier; restart kilde to recover it");
   static constexpr char kZeros[8] = {};
   for (int f = 0; f < 2; ++f) {
-    struct stat st {};
-    if (::fstat(fds_[f], &st) != 0) return IoError("stat", paths_[f], errno);
-    if (st.st_size == 0) continue;
-    const size_t n = std::min<size_t>(sizeof kZeros, static_cast<size_t>(st.st_size));
+    // Nothing to write (and sync) where no frame starts: a new file, or one cleared before.
+    KILDE_ASSIGN_OR_RETURN(std::string start, ReadAt(fds_[f], 0, sizeof kZeros, paths_[f]));
+    if (start.find_first_not_of('\0') == std::string::npos) continue;
+    const size_t n = start.size();
     KILDE_RETURN_IF_ERROR(WriteAll(fds_[f], std::string_view(kZeros, n), 0, paths_[f]));
     if (::fdatasync(fds_[f]) != 0) return IoError("sync", paths_[f], errno);
   }

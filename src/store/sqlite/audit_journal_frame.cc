@@ -9,7 +9,8 @@ namespace {
 
 constexpr std::string_view kMagic = "KAJ1";
 constexpr size_t kDigestSize = 64;  // hex SHA-256
-constexpr size_t kHeaderSize = kMagic.size() + 4 + kDigestSize;
+constexpr size_t kHeaderSize = kJournalFrameHeaderSize;
+static_assert(kHeaderSize == kMagic.size() + 4 + kDigestSize);
 
 void PutU32(uint32_t v, std::string& out) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -79,11 +80,16 @@ void AppendJournalFrame(const std::vector<SealedAuditEntry>& entries, std::strin
   out.append(body);
 }
 
+std::optional<size_t> JournalFrameSize(std::string_view header) {
+  if (header.size() < kHeaderSize || header.substr(0, kMagic.size()) != kMagic) return std::nullopt;
+  Reader r(header.substr(kMagic.size(), 4));
+  return kHeaderSize + r.U32();
+}
+
 std::optional<JournalFrame> DecodeJournalFrame(std::string_view data) {
-  if (data.size() < kHeaderSize || data.substr(0, kMagic.size()) != kMagic) return std::nullopt;
-  Reader header(data.substr(kMagic.size(), 4));
-  const uint32_t body_size = header.U32();
-  if (body_size > data.size() - kHeaderSize) return std::nullopt;
+  const std::optional<size_t> size = JournalFrameSize(data);
+  if (!size || *size > data.size()) return std::nullopt;
+  const size_t body_size = *size - kHeaderSize;
   const std::string_view digest = data.substr(kMagic.size() + 4, kDigestSize);
   const std::string_view body = data.substr(kHeaderSize, body_size);
   if (Sha256Hex(body) != digest) return std::nullopt;

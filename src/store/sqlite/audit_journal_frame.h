@@ -28,6 +28,11 @@ struct JournalFrame {
   size_t size = 0;                        // bytes the frame takes, header included
 };
 
+// Bytes of a frame's header, and the size of the whole frame given its first kJournalFrameHeaderSize
+// bytes (nullopt if they do not start a frame): to read a file frame by frame.
+inline constexpr size_t kJournalFrameHeaderSize = 4 + 4 + 64;
+std::optional<size_t> JournalFrameSize(std::string_view header);
+
 // The frame at the start of `data`; nullopt unless `data` starts with a whole frame whose checksum
 // matches and whose entries decode completely with contiguous seqs.
 std::optional<JournalFrame> DecodeJournalFrame(std::string_view data);

@@ -1,25 +1,16 @@
 #include "store/sqlite/staging_lock.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
+#include "store/sqlite/file_lock.h"
 
 namespace kilde::store::sqlite {
 
 Result<std::optional<StagingLock>> StagingLock::TryAcquire(const std::string& db_path, int64_t seq) {
   std::string path = db_path + ".staging-" + std::to_string(seq) + ".lock";
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::Unavailable("cannot open " + path + ": " + std::strerror(errno));
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    const int err = errno;
-    ::close(fd);
-    if (err == EWOULDBLOCK) return std::optional<StagingLock>();
-    return Status::Unavailable("cannot lock " + path + ": " + std::strerror(err));
-  }
-  return std::optional<StagingLock>(StagingLock(std::move(path), fd));
+  KILDE_ASSIGN_OR_RETURN(std::optional<int> fd, TryLockFile(path));
+  if (!fd) return std::optional<StagingLock>();
+  return std::optional<StagingLock>(StagingLock(std::move(path), *fd));
 }
 
 StagingLock::~StagingLock() {
